@@ -1,0 +1,105 @@
+/**
+ * Choose the TensorFlow.js backend: native `tensorflow` (tfjs-node-gpu, CUDA) > wasm > cpu.
+ * `TL_BACKEND=name` forces one. The danfo install aliases `@tensorflow/tfjs-node` to plain tfjs, so a
+ * successful `require` proves nothing: the native backend counts only when `tf.getBackend()` says
+ * "tensorflow" after loading it.
+ */
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
+
+export const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendChoice {
+  /** the backend now active in tf */
+  backend: BackendName;
+  /** a short human description, e.g. "wasm (SIMD, 1 thread)" */
+  description: string;
+  /** why each better backend was not taken */
+  skipped: { backend: BackendName; reason: string }[];
+  /** true when TL_BACKEND chose it */
+  forced: boolean;
+}
+
+let current: BackendChoice | null = null;
+
+async function tryNative(): Promise<string | null> {
+  try {
+    // tfjs-node-gpu registers the "tensorflow" backend on require; it is optional and usually absent.
+    require("@tensorflow/tfjs-node-gpu");
+  } catch (e) {
+    const msg = (e as Error).message.split("\n")[0];
+    return /Cannot find module '@tensorflow\/tfjs-node-gpu'/.test(msg)
+      ? "@tensorflow/tfjs-node-gpu is not installed (optional; needs CUDA and libtensorflow, see README)"
+      : `@tensorflow/tfjs-node-gpu failed to load: ${msg}`;
+  }
+  if (tf.findBackend("tensorflow") == null) return "the tensorflow backend did not register";
+  const ok = await tf.setBackend("tensorflow");
+  if (!ok || tf.getBackend() !== "tensorflow") return "the tensorflow backend failed to initialise";
+  return null;
+}
+
+async function trySet(name: "wasm" | "cpu"): Promise<string | null> {
+  try {
+    const ok = await tf.setBackend(name);
+    if (!ok || tf.getBackend() !== name) return `${name} failed to initialise`;
+    await tf.ready();
+    return null;
+  } catch (e) {
+    return `${name} failed: ${(e as Error).message}`;
+  }
+}
+
+async function describe(name: BackendName): Promise<string> {
+  if (name === "wasm") {
+    const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT").catch(() => false);
+    return `wasm (${simd ? "SIMD" : "no SIMD"}, single thread under Node)`;
+  }
+  if (name === "tensorflow") return "tensorflow (native libtensorflow via tfjs-node-gpu)";
+  return "cpu (plain JavaScript, slowest)";
+}
+
+/**
+ * Activate the fastest backend that works here and report which one and why the others were skipped.
+ * Set `TL_BACKEND` to force one (an unknown name is an error listing the valid ones). `quiet` stops the
+ * one-line report on stdout.
+ */
+export async function useBestBackend(options: { quiet?: boolean; prefer?: string } = {}): Promise<BackendChoice> {
+  const forcedName = options.prefer ?? process.env.TL_BACKEND;
+  const skipped: BackendChoice["skipped"] = [];
+  let chosen: BackendName | null = null;
+  if (forcedName) {
+    if (!(BACKENDS as readonly string[]).includes(forcedName)) {
+      throw new Error(`TL_BACKEND=${forcedName} is not a backend transferlab knows; valid: ${BACKENDS.join(", ")}`);
+    }
+    const name = forcedName as BackendName;
+    const why = name === "tensorflow" ? await tryNative() : await trySet(name);
+    if (why) throw new Error(`TL_BACKEND=${name} was asked for but cannot be used: ${why}`);
+    chosen = name;
+  } else {
+    for (const name of BACKENDS) {
+      const why = name === "tensorflow" ? await tryNative() : await trySet(name);
+      if (why === null) {
+        chosen = name;
+        break;
+      }
+      skipped.push({ backend: name, reason: why });
+    }
+  }
+  if (chosen === null) throw new Error(`no TensorFlow.js backend could be started: ${skipped.map((s) => s.reason).join("; ")}`);
+  current = { backend: chosen, description: await describe(chosen), skipped, forced: Boolean(forcedName) };
+  if (!options.quiet) console.log(backendReport(current));
+  return current;
+}
+
+/** One line: which backend is in use and why better ones were skipped. */
+export function backendReport(choice: BackendChoice): string {
+  const skipped = choice.skipped.map((s) => `${s.backend}: ${s.reason}`).join("; ");
+  return `transferlab backend: ${choice.description}${choice.forced ? " [forced by TL_BACKEND]" : ""}` +
+    (skipped ? ` — skipped ${skipped}` : "");
+}
+
+/** The backend chosen by the last `useBestBackend`, or null before it ran. */
+export function currentBackend(): BackendChoice | null {
+  return current;
+}

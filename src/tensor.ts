@@ -1,0 +1,67 @@
+/**
+ * The two input shapes every method accepts (DESIGN.md): a matrix is a tf.Tensor2D or number[][]
+ * (rows are samples), labels are a tf.Tensor1D or any array-like of numbers.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+export type Matrix = tf.Tensor2D | number[][];
+export type Labels = tf.Tensor1D | ArrayLike<number>;
+
+/** A tf.Tensor2D for `X`; checks shape and finiteness, naming `argName` in every error. The caller owns the
+ * result only when `X` was not already a tensor (see `ownsTensor`). */
+export function toTensor2D(X: Matrix, argName = "X"): tf.Tensor2D {
+  if (X instanceof tf.Tensor) {
+    if (X.rank !== 2) throw new Error(`${argName} must be a 2-D matrix (rows are samples), got a tensor of rank ${X.rank}`);
+    return X as tf.Tensor2D;
+  }
+  if (!Array.isArray(X)) throw new Error(`${argName} must be a tf.Tensor2D or number[][], got ${typeof X}`);
+  if (X.length === 0) throw new Error(`${argName} is empty: it needs at least one row (sample)`);
+  const d = X[0]?.length;
+  if (!Array.isArray(X[0]) || d === 0) throw new Error(`${argName} must be number[][] with at least one column`);
+  const flat = new Float32Array(X.length * d);
+  for (let i = 0; i < X.length; i++) {
+    const row = X[i];
+    if (!Array.isArray(row) || row.length !== d) {
+      throw new Error(`${argName} row ${i} has ${Array.isArray(row) ? row.length : "no"} columns, expected ${d}`);
+    }
+    for (let j = 0; j < d; j++) flat[i * d + j] = row[j];
+  }
+  return tf.tensor2d(flat, [X.length, d]);
+}
+
+/** Rows of `X` as a Float64Array (row-major), with its shape. */
+export function toFloat64(X: Matrix, argName = "X"): { data: Float64Array; rows: number; cols: number } {
+  const t = toTensor2D(X, argName);
+  const [rows, cols] = t.shape;
+  const data = Float64Array.from(t.dataSync());
+  if (t !== X) t.dispose();
+  return { data, rows, cols };
+}
+
+/** Labels as an Int32Array, checking that each is an integer. */
+export function toLabels(y: Labels, argName = "y"): Int32Array {
+  const values: ArrayLike<number> = y instanceof tf.Tensor ? (y as tf.Tensor).dataSync() : y;
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v)) throw new Error(`${argName}[${i}] = ${v} is not an integer class label`);
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Throws naming `argName` when `X` holds NaN or ±∞. */
+export function assertFinite(X: tf.Tensor, argName = "X"): void {
+  const data = X.dataSync();
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      const cols = X.shape[1] ?? 1;
+      throw new Error(`${argName} has a non-finite value (${data[i]}) at row ${Math.floor(i / cols)}, column ${i % cols}`);
+    }
+  }
+}
+
+/** Disposes `t` when it was created from `original` (not passed in by the caller). */
+export function disposeIfCreated(t: tf.Tensor, original: unknown): void {
+  if (t !== original) t.dispose();
+}
