@@ -1,0 +1,2 @@
+/** @transferlab/kernel-ext: what notebooks import for rich display, and what the `tlab` command is built from. */
+export * from "./display";

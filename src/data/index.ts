@@ -1,0 +1,20 @@
+/** The data layer: loading domains from CSV, per-domain normalisation, synthetic shifts, a DataFrame view. */
+export { parseCsv, splitHeader, CSV_OPTIONS } from "./csv";
+export type { CsvOptions, MissingPolicy, ParsedCsv } from "./csv";
+export { loadDomain, listDomains, dataDir, resolveDomain } from "./domains";
+export type { Domain, LoadOptions } from "./domains";
+export { preprocess, PREPROCESS_METHODS } from "./preprocess";
+export type { PreprocessMethod } from "./preprocess";
+export {
+  covariateShift,
+  labelShift,
+  conditionalShift,
+  twoMoons,
+  rotatedTwoMoons,
+  covariateShiftRule,
+  conditionalShiftRule,
+  labelShiftMeans,
+  MOONS_CENTER,
+} from "./shifts";
+export type { LabelledSet, ShiftedDomains } from "./shifts";
+export { toDataFrame } from "./dataframe";

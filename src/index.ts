@@ -1,0 +1,23 @@
+/**
+ * transferlab: the transfer learning methods of the lecture on TensorFlow.js.
+ * `import * as tl from "transferlab"` — see DESIGN.md for the contract and README.md for a tour.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** TensorFlow.js itself, the same instance transferlab uses (one tfjs-core per process). */
+export { tf };
+export type Tensor = tf.Tensor;
+export type Tensor1D = tf.Tensor1D;
+export type Tensor2D = tf.Tensor2D;
+
+export { useBestBackend, currentBackend, backendReport, BACKENDS, BackendName, BackendChoice } from "./backend";
+export { Random } from "./random";
+export { Matrix, Labels, toTensor2D, toLabels } from "./tensor";
+export { checkOptions } from "./options";
+export * from "./data";
+export { trainTestSplit, labelledPerClass, takeRows, takeLabels, concatDomains, IndexSplit } from "./splits";
+export { kernelMatrix, medianHeuristicGamma, KernelKind, KERNEL_KINDS, KernelOptions } from "./kernels";
+export * from "./metrics";
+export * from "./classifiers";
+export * from "./plot";
+export { saveResults, loadResults, resultsDir } from "./results";

@@ -1,0 +1,3 @@
+export { accuracy } from "./accuracy";
+export { mmd, MmdOptions } from "./mmd";
+export { proxyADistance, ProxyADistanceOptions } from "./proxyADistance";

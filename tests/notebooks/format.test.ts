@@ -1,0 +1,52 @@
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { pythonWith, skipPeer } from "../helpers/peer";
+
+const ROOT = path.resolve(__dirname, "../..");
+const NOTEBOOKS = path.join(ROOT, "notebooks");
+
+function listNotebooks(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === ".ipynb_checkpoints" ? [] : listNotebooks(p);
+    return e.name.endsWith(".ipynb") ? [p] : [];
+  }).sort();
+}
+
+const files = listNotebooks(NOTEBOOKS);
+
+describe("committed notebooks", () => {
+  test("the lecture notebooks exist", () => {
+    const names = files.map((f) => path.relative(NOTEBOOKS, f));
+    expect(names).toEqual(expect.arrayContaining(["00-introduction.ipynb", "01-concepts.ipynb"]));
+  });
+
+  test.each(files.map((f) => [path.relative(ROOT, f), f]))("%s is nbformat 4.5 with outputs cleared and the transferlab kernel", (_name, file) => {
+    const nb = JSON.parse(fs.readFileSync(file, "utf8"));
+    expect(nb.nbformat).toBe(4);
+    expect(nb.nbformat_minor).toBeGreaterThanOrEqual(5);
+    expect(nb.metadata.kernelspec.name).toBe("transferlab");
+    const ids = new Set<string>();
+    for (const [i, cell] of nb.cells.entries()) {
+      expect(typeof cell.id).toBe("string");
+      expect(ids.has(cell.id)).toBe(false);
+      ids.add(cell.id);
+      if (cell.cell_type === "code") {
+        if (cell.outputs.length !== 0 || cell.execution_count !== null) {
+          throw new Error(`${file}: cell ${i + 1} is committed with outputs; clear them (tlab strips them on run --out)`);
+        }
+      }
+    }
+  });
+
+  test("every notebook validates against Jupyter's own nbformat schema (peer check)", () => {
+    const py = pythonWith("nbformat");
+    if (!py) return skipPeer("nbformat.validate", "no python3 with the nbformat module (Debian: apt-get install python3-nbformat)");
+    const script = "import sys, nbformat\nfor f in sys.argv[1:]:\n    nbformat.validate(nbformat.read(f, as_version=4))\n    print('valid', f)";
+    const r = spawnSync(py, ["-c", script, ...files], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(files.length);
+  });
+});
