@@ -1,4 +1,8 @@
-export { Classifier, encodeLabels, checkSampleWeight } from "./classifier";
-export { OneNearestNeighbor, OneNearestNeighborOptions } from "./nearestNeighbor";
-export { LogisticRegression, LogisticRegressionOptions, FitInfo } from "./logisticRegression";
-export { minimizeLbfgs, LbfgsOptions, LbfgsResult, Objective } from "./lbfgs";
+export { encodeLabels, checkSampleWeight, checkLabelCount } from "./classifier";
+export type { Classifier } from "./classifier";
+export { OneNearestNeighbor } from "./nearestNeighbor";
+export type { OneNearestNeighborOptions } from "./nearestNeighbor";
+export { LogisticRegression } from "./logisticRegression";
+export type { LogisticRegressionOptions, FitInfo } from "./logisticRegression";
+export { minimizeLbfgs } from "./lbfgs";
+export type { LbfgsOptions, LbfgsResult, Objective } from "./lbfgs";

@@ -8,7 +8,8 @@
  * writes numbers straight into a Float32Array, without a substring per cell: 10 ms on caltech10, 8 ms on
  * mnist, 16 ms on coil1 (720×1025) (best of 7, raw .csv), against 15 / 18 / 40 ms for
  * split(lines) + split(",") + Number() — the values are bit-identical to Number()'s (checked on all files).
- * Gunzipping the stored .csv.gz adds 3–8 ms; a first, cold loadDomain (JIT not warm) takes 30–50 ms.
+ * Gunzipping the stored .csv.gz adds 1–8 ms. Whole loadDomain (gunzip + parse + tensor): 11–14 ms for either
+ * file once warm (also under jest); the first call in a fresh process takes 25–80 ms (cold JIT, tf's first tensor).
  */
 
 export type MissingPolicy = "error" | "nan";

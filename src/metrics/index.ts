@@ -1,3 +1,5 @@
 export { accuracy } from "./accuracy";
-export { mmd, MmdOptions } from "./mmd";
-export { proxyADistance, ProxyADistanceOptions } from "./proxyADistance";
+export { mmd } from "./mmd";
+export type { MmdOptions } from "./mmd";
+export { proxyADistance } from "./proxyADistance";
+export type { ProxyADistanceOptions } from "./proxyADistance";

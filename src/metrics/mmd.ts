@@ -152,7 +152,7 @@ function rbfSum(gammas: number[]): (dist: tf.Tensor2D) => tf.Tensor2D {
       let sum: tf.Tensor2D | null = null;
       for (const target of powers.map(Math.round)) {
         for (; power < target; power++) e = e.square();
-        sum = sum === null ? e : sum.add(e);
+        sum = sum === null ? e : (sum.add(e) as tf.Tensor2D);
       }
       return sum!;
     };
@@ -163,8 +163,8 @@ function rbfSum(gammas: number[]): (dist: tf.Tensor2D) => tf.Tensor2D {
 async function rbfMmd(Xs: tf.Tensor2D, Xt: tf.Tensor2D, gammas: number[], biased: boolean, blockSize: number): Promise<number> {
   const m = Xs.shape[0];
   const n = Xt.shape[0];
-  // centre at the pooled mean: distances are unchanged, float32 cancellation in ‖x‖²+‖y‖²−2x·y is smaller
   const kernelSum = rbfSum(gammas);
+  // centre at the pooled mean: distances are unchanged, float32 cancellation in ‖x‖²+‖y‖²−2x·y is smaller
   const { A, B, AT, BT, a2, b2 } = tf.tidy(() => {
     const mean = tf.concat([Xs, Xt], 0).mean(0, true);
     const A = Xs.sub(mean) as tf.Tensor2D;

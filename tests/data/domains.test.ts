@@ -57,7 +57,7 @@ test("ids resolve from another working directory, with or without .csv; TRANSFER
     fs.mkdirSync(path.join(tmp, "mine"));
     fs.writeFileSync(path.join(tmp, "mine", "toy.csv"), "f0,label\n1,0\n");
     process.env.TRANSFERLAB_DATA = tmp;
-    expect(dataDir()).toBe(fs.realpathSync(tmp) === tmp ? tmp : path.resolve(tmp));
+    expect(dataDir()).toBe(tmp);
     expect(listDomains()).toEqual(["mine/toy"]);
     const t = await loadDomain("mine/toy");
     expect(Array.from(t.y)).toEqual([0]);
