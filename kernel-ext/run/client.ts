@@ -295,7 +295,8 @@ export class KernelClient {
     });
     this.replyWaiters.set(id, (m) => {
       reply = m;
-      timestamps["shell.execute_reply"] = m.header.date || new Date().toISOString();
+      // our clock: tslab dates its reply when the request arrived, not when the cell finished
+      timestamps["shell.execute_reply"] = new Date().toISOString();
       onReply();
     });
     let timedOut = false;

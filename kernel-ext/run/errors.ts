@@ -10,7 +10,7 @@ import type { ErrorOutput, Output } from "../notebook";
 import { joinText } from "../notebook";
 
 /** A JavaScript error's first line as util.inspect prints it: "TypeError: msg", "Error [CODE]: msg". */
-const JS_ERROR = /^([A-Za-z_$][\w$]*(?:Error|Exception|Rejection))(?: \[[^\]]*\])?: ?(.*)$/;
+const JS_ERROR = /^((?:[A-Za-z_$][\w$]*)?(?:Error|Exception|Rejection))(?: \[[^\]]*\])?: ?(.*)$/;
 /** A TypeScript diagnostic as tslab prints it: "[file ]line:col - message". */
 const TS_DIAGNOSTIC = /^(?:\S+ )?\d+:\d+ - .+$/;
 /** Stack frames of the kernel itself, below the user's code: noise in a notebook. */
@@ -31,14 +31,20 @@ export function parseKernelError(stderr: string): { ename: string; evalue: strin
   }
   if (fallback) return fallback;
   if (diagnostics.length) return { ename: "TSError", evalue: diagnostics.join("\n") };
-  const last = lines.filter((l) => l.trim()).pop();
+  const last = lines.filter((l) => l.trim() && !/^\s+at /.test(l)).pop();
   return { ename: "Error", evalue: last?.trim() ?? "the kernel reported an error without a message" };
 }
 
 /** The traceback lines for a stderr text: its lines without trailing blank ones and without kernel frames. */
 export function tracebackLines(stderr: string): string[] {
-  const lines = stderr.replace(/\s+$/, "").split(/\r?\n/);
-  return lines.filter((l) => l && !KERNEL_FRAME.test(l));
+  const kept: string[] = [];
+  for (const line of stderr.replace(/\s+$/, "").split(/\r?\n/)) {
+    if (!line) continue;
+    if (!KERNEL_FRAME.test(line)) kept.push(line);
+    // util.inspect opens the error's own properties at the end of its last frame: keep the brace
+    else if (line.endsWith(" {") && kept.length) kept[kept.length - 1] += " {";
+  }
+  return kept;
 }
 
 /** Concatenated text of the stderr streams in `outputs`. */

@@ -42,7 +42,10 @@ describe("committed notebooks", () => {
 
   test("every notebook validates against Jupyter's own nbformat schema (peer check)", () => {
     const py = pythonWith("nbformat");
-    if (!py) return skipPeer("nbformat.validate", "no python3 with the nbformat module (Debian: apt-get install python3-nbformat)");
+    if (!py) {
+      skipPeer("nbformat.validate", "no python3 with the nbformat module (Debian: apt-get install python3-nbformat)");
+      return;
+    }
     const script = "import sys, nbformat\nfor f in sys.argv[1:]:\n    nbformat.validate(nbformat.read(f, as_version=4))\n    print('valid', f)";
     const r = spawnSync(py, ["-c", script, ...files], { encoding: "utf8" });
     expect(r.stderr).toBe("");
