@@ -66,7 +66,8 @@ export function scatter2d(source: Matrix, target: Matrix | null, options: Scatte
       traces.push({
         type: "scatter",
         mode: "markers",
-        name: c === null ? names[domain] : `${names[domain]} · class ${c}`,
+        // one domain alone (target null): the legend names classes only
+        name: c === null ? names[domain] : target === null ? `class ${c}` : `${names[domain]} · class ${c}`,
         legendgroup: colorBy === "domain" ? names[domain] : `class ${c}`,
         x: idx.map((i) => points[i][0]),
         y: idx.map((i) => points[i][1]),
@@ -163,7 +164,7 @@ export function panels(figures: PlotSpec[], options: { title?: string; subtitles
     }
   });
   layout.annotations = annotations;
-  layout.margin = { l: 60, r: 20, t: options.title ? 80 : 40, b: 50 };
+  layout.margin = { l: 60, r: 20, t: options.title ? 80 : 40, b: 90 };
   return { data, layout };
 }
 

@@ -25,8 +25,9 @@ export function baseLayout(title?: string, extra: Record<string, unknown> = {}):
   return {
     ...(title ? { title: { text: title } } : {}),
     template: "plotly_white",
-    margin: { l: 60, r: 20, t: title ? 50 : 20, b: 50 },
-    legend: { orientation: "h", y: -0.15 },
+    // the legend sits below the x-axis title, with room for both
+    margin: { l: 60, r: 20, t: title ? 50 : 20, b: 90 },
+    legend: { orientation: "h", x: 0, y: -0.18, yanchor: "top" },
     ...extra,
   };
 }
