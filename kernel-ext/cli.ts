@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `tlab` command (DESIGN.md's command-line contract): kernel install/uninstall, run, start.
  * run/ and kernel/ load zeromq's native addon, so they are required lazily, per command.
