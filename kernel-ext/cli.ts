@@ -57,8 +57,9 @@ async function kernelCommand(args: string[]): Promise<number> {
   fail(`tlab kernel: expected "install" or "uninstall", got ${action === undefined ? "nothing" : `"${action}"`}`);
 }
 
-function formatLine(name: string, cells: number, seconds: number, backend: string | undefined, status: string): string {
-  return `${name.padEnd(36)} ${String(cells).padStart(3)} cells ${seconds.toFixed(1).padStart(7)} s  ${(backend ?? "-").padEnd(10)} ${status}`;
+function formatLine(name: string, ran: number, total: number, seconds: number, backend: string | undefined, status: string): string {
+  const cells = ran === total ? String(total) : `${ran}/${total}`;
+  return `${name.padEnd(36)} ${cells.padStart(5)} cells ${seconds.toFixed(1).padStart(7)} s  ${(backend ?? "-").padEnd(10)} ${status}`;
 }
 
 async function runCommand(args: string[]): Promise<number> {
@@ -92,10 +93,12 @@ interface RunAllOptions {
 
 async function runAll(notebooks: string[], options: RunAllOptions) {
   const { runNotebook } = await import("./run");
+  const { readNotebook } = await import("./notebook");
   if (options.out) fs.mkdirSync(options.out, { recursive: true });
   const results = [];
   for (const nb of notebooks) {
     const name = path.basename(nb, ".ipynb");
+    const date = new Date().toISOString();
     const result = await runNotebook(nb, {
       out: options.out,
       timeoutSec: options.timeoutSec,
@@ -109,11 +112,11 @@ async function runAll(notebooks: string[], options: RunAllOptions) {
           }
         : undefined,
     });
-    const codeCells = result.cells.length;
-    console.log(formatLine(name, codeCells, result.seconds, result.backend, result.status === "ok" ? "ok" : "FAILED"));
+    const total = readNotebook(nb).cells.filter((c) => c.cell_type === "code").length;
+    console.log(formatLine(name, result.cells.length, total, result.seconds, result.backend, result.status === "ok" ? "ok" : "FAILED"));
     for (const e of result.errors) console.error(`  error: ${e.message}`);
     if (result.failure) console.error(`tlab: ${result.failure.message}\n  (executed copy with the error written to ${result.output})`);
-    results.push(result);
+    results.push({ ...result, date });
   }
   return results;
 }
@@ -140,6 +143,7 @@ async function startCommand(args: string[]): Promise<number> {
       notebook: path.relative(root, r.notebook),
       executed: path.relative(root, r.output),
       status: r.status,
+      date: r.date,
       seconds: r.seconds,
       kernel: r.kernel,
       backend: r.backend ?? null,
