@@ -1,0 +1,116 @@
+/**
+ * Editions of an exercise notebook (DESIGN.md, "contract: exercise notebooks", nbgrader's format).
+ * The student edition replaces solution regions by the stub and drops hidden tests, so that nothing
+ * leaks; the instructor edition keeps both and marks them. The grader uses the same functions.
+ */
+import type { Cell, Notebook } from "../notebook";
+import { joinText } from "../notebook";
+
+export type Edition = "student" | "instructor";
+export const EDITIONS: readonly Edition[] = ["student", "instructor"];
+
+export interface NbgraderMeta {
+  grade?: boolean;
+  grade_id?: string;
+  locked?: boolean;
+  points?: number;
+  schema_version?: number;
+  solution?: boolean;
+  task?: boolean;
+  checksum?: string;
+}
+
+export function nbgraderMeta(cell: Cell): NbgraderMeta | null {
+  const m = (cell.metadata as Record<string, unknown>)?.nbgrader;
+  return m && typeof m === "object" ? (m as NbgraderMeta) : null;
+}
+
+const BEGIN_SOLUTION = /^[ \t]*\/\/[ \t]*BEGIN SOLUTION[ \t]*$/;
+const END_SOLUTION = /^[ \t]*\/\/[ \t]*END SOLUTION[ \t]*$/;
+const BEGIN_HIDDEN = /^[ \t]*\/\/[ \t]*BEGIN HIDDEN TESTS[ \t]*$/;
+const END_HIDDEN = /^[ \t]*\/\/[ \t]*END HIDDEN TESTS[ \t]*$/;
+const STUB = ["// YOUR CODE HERE", 'throw new Error("not implemented");'];
+const MARKDOWN_STUB = "YOUR ANSWER HERE";
+
+/** Replace each `// BEGIN SOLUTION` … `// END SOLUTION` region by the stub (indented like the marker). */
+export function stripSolutions(source: string, where = "cell"): { source: string; regions: number } {
+  const lines = source.split("\n");
+  const out: string[] = [];
+  let regions = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (!BEGIN_SOLUTION.test(lines[i])) {
+      if (END_SOLUTION.test(lines[i])) throw new Error(`${where}: "// END SOLUTION" on line ${i + 1} without a "// BEGIN SOLUTION" before it`);
+      out.push(lines[i]);
+      continue;
+    }
+    const indent = /^[ \t]*/.exec(lines[i])![0];
+    let j = i + 1;
+    while (j < lines.length && !END_SOLUTION.test(lines[j])) j++;
+    if (j >= lines.length) throw new Error(`${where}: "// BEGIN SOLUTION" on line ${i + 1} has no "// END SOLUTION"`);
+    out.push(...STUB.map((s) => indent + s));
+    regions++;
+    i = j;
+  }
+  return { source: out.join("\n"), regions };
+}
+
+/** Remove each `// BEGIN HIDDEN TESTS` … `// END HIDDEN TESTS` region (markers included). */
+export function stripHiddenTests(source: string, where = "cell"): { source: string; regions: number } {
+  const lines = source.split("\n");
+  const out: string[] = [];
+  let regions = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (!BEGIN_HIDDEN.test(lines[i])) {
+      if (END_HIDDEN.test(lines[i])) throw new Error(`${where}: "// END HIDDEN TESTS" on line ${i + 1} without a "// BEGIN HIDDEN TESTS" before it`);
+      out.push(lines[i]);
+      continue;
+    }
+    let j = i + 1;
+    while (j < lines.length && !END_HIDDEN.test(lines[j])) j++;
+    if (j >= lines.length) throw new Error(`${where}: "// BEGIN HIDDEN TESTS" on line ${i + 1} has no "// END HIDDEN TESTS"`);
+    regions++;
+    i = j;
+  }
+  return { source: out.join("\n"), regions };
+}
+
+/** True when the cell holds solution code or hidden tests (its outputs could reveal them). */
+export function revealsSolution(cell: Cell): boolean {
+  const meta = nbgraderMeta(cell);
+  const src = joinText(cell.source);
+  return Boolean(meta?.solution) || src.split("\n").some((l) => BEGIN_HIDDEN.test(l) || BEGIN_SOLUTION.test(l));
+}
+
+/**
+ * The student edition of a notebook: solution regions → stub (a solution cell without markers is a
+ * solution as a whole), hidden tests removed, and the outputs of every such cell cleared. A deep copy.
+ */
+export function studentEdition(nb: Notebook, file = "notebook"): Notebook {
+  const copy: Notebook = JSON.parse(JSON.stringify(nb));
+  copy.cells.forEach((cell, i) => {
+    const where = `${file}, cell ${i + 1}`;
+    const meta = nbgraderMeta(cell);
+    const src = joinText(cell.source);
+    const reveals = revealsSolution(cell);
+    let next = src;
+    if (cell.cell_type === "code") {
+      const sol = stripSolutions(next, where);
+      next = sol.source;
+      if (meta?.solution && sol.regions === 0) next = STUB.join("\n");
+      next = stripHiddenTests(next, where).source;
+      if (reveals) {
+        cell.outputs = [];
+        cell.execution_count = null;
+      }
+    } else if (cell.cell_type === "markdown" && meta?.solution) {
+      next = MARKDOWN_STUB;
+    }
+    cell.source = next;
+  });
+  return copy;
+}
+
+export function checkEdition(value: unknown): Edition {
+  if (value === "student" || value === "instructor") return value;
+  throw new Error(`--edition must be one of ${EDITIONS.join(", ")}, got "${value}"`);
+}
