@@ -11,7 +11,11 @@ const USAGE = `usage:
   tlab kernel uninstall [--user | --prefix P]   remove it
   tlab run NOTEBOOK... [--out DIR] [--timeout S] [--allow-errors] [--quiet]
                                                 execute notebooks headlessly (S seconds per cell, default 600)
-  tlab start [--timeout S]                      execute every lecture notebook into dist/ (what npm start runs)
+  tlab export NOTEBOOK... --out DIR [--edition student|instructor] [--assets inline|shared]
+             [--code show|fold|hide] [--no-execute] [--timeout S] [--pdf]
+                                                HTML handouts (executed first unless --no-execute)
+  tlab start [--timeout S]                      execute every lecture notebook into dist/ and write
+                                                the handouts to dist/handouts (what npm start runs)
   tlab --help | --version`;
 
 class UsageError extends Error {}
@@ -121,6 +125,43 @@ async function runAll(notebooks: string[], options: RunAllOptions) {
   return results;
 }
 
+async function exportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    out: { type: "string" },
+    edition: { type: "string" },
+    assets: { type: "string" },
+    code: { type: "string" },
+    "no-execute": { type: "boolean" },
+    timeout: { type: "string" },
+    pdf: { type: "boolean" },
+  });
+  if (positionals.length === 0) fail("tlab export: name at least one notebook (.ipynb)");
+  if (!values.out) fail("tlab export: --out DIR is required (the folder for the handouts; created if missing)");
+  for (const nb of positionals) {
+    if (!fs.existsSync(nb)) fail(`tlab export: ${nb}: no such file`);
+    if (!nb.endsWith(".ipynb")) fail(`tlab export: ${nb}: not a notebook (.ipynb)`);
+  }
+  const ex = await import("./export");
+  const edition = values.edition === undefined ? undefined : (() => { try { return ex.checkEdition(values.edition); } catch (e) { fail((e as Error).message); } })();
+  if (values.assets !== undefined && !ex.ASSET_MODES.includes(values.assets as never)) fail(`--assets must be one of ${ex.ASSET_MODES.join(", ")}, got "${values.assets}"`);
+  if (values.code !== undefined && !ex.CODE_MODES.includes(values.code as never)) fail(`--code must be one of ${ex.CODE_MODES.join(", ")}, got "${values.code}"`);
+  const results = await ex.exportNotebooks(positionals.map((p) => path.resolve(p)), {
+    out: values.out as string,
+    edition,
+    assets: values.assets as "inline" | "shared" | undefined,
+    code: values.code as "show" | "fold" | "hide" | undefined,
+    execute: !values["no-execute"],
+    timeoutSec: parseTimeout(values.timeout),
+    pdf: Boolean(values.pdf),
+    onNotebook: (h) => {
+      console.log(`${h.name.padEnd(40)} ${h.error ? "FAILED" : "ok"}  ${h.figures} figures, ${h.formulas} formulas, ${h.exportSeconds.toFixed(2)} s`);
+      for (const w of h.warnings) console.error(`  warning: ${w}`);
+      if (h.error) console.error(`  error: ${h.error}`);
+    },
+  });
+  return results.every((r) => !r.error) ? 0 : 1;
+}
+
 /** `npm start`: every lecture notebook executed into dist/notebooks, a JSON summary beside them. */
 async function startCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { timeout: { type: "string" } });
@@ -153,6 +194,11 @@ async function startCommand(args: string[]): Promise<number> {
   };
   const file = path.join(dist, "summary.json");
   writeFileAtomic(file, JSON.stringify(summary, null, 2) + "\n");
+  // the handouts, from the executed copies (no second run), plotly.js and KaTeX once in dist/handouts/assets
+  const { exportNotebooks } = await import("./export");
+  const handouts = await exportNotebooks(results.map((r) => r.output), { out: path.join(dist, "handouts"), execute: false, assets: "shared", index: true });
+  for (const h of handouts) if (h.error) console.error(`tlab start: handout ${h.name}: ${h.error}`);
+  console.log(`tlab start: ${handouts.filter((h) => !h.error).length} handouts in ${path.relative(process.cwd(), path.join(dist, "handouts")) || "dist/handouts"}/ (open index.html)`);
   const failed = results.filter((r) => r.status !== "ok").length;
   console.log(`tlab start: ${results.length - failed}/${results.length} notebooks ok in ${summary.seconds.toFixed(1)} s; summary in ${path.relative(process.cwd(), file)}`);
   return failed === 0 ? 0 : 1;
@@ -168,6 +214,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case "start":
         return await startCommand(rest);
+      case "export":
+        return await exportCommand(rest);
       case "--version":
       case "-v": {
         const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
