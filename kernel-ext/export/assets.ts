@@ -135,7 +135,8 @@ footer.run-info { margin-top:40px; padding-top:12px; border-top:1px solid var(--
   .layout { display:block; }
   details.fold:not(.hidden-by-tag)::details-content { content-visibility: visible; display: block; }
   details.fold > summary { display:none; }
-  .cell, figure.figure, table { break-inside: avoid-page; }
+  figure.figure, table, .output.html { break-inside: avoid-page; }
+  .input pre { white-space: pre-wrap; word-break: break-word; overflow: visible; }
   a.anchor { display:none; }
 }
 `;
