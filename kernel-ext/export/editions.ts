@@ -83,10 +83,13 @@ export function revealsSolution(cell: Cell): boolean {
 
 /**
  * The student edition of a notebook: solution regions → stub (a solution cell without markers is a
- * solution as a whole), hidden tests removed, and the outputs of every such cell cleared. A deep copy.
+ * solution as a whole), hidden tests removed. In an exercise notebook (any nbgrader cell) every output is
+ * cleared: a later cell's output (a printed value, a plot) can give away what the solution computes.
+ * A deep copy.
  */
 export function studentEdition(nb: Notebook, file = "notebook"): Notebook {
   const copy: Notebook = JSON.parse(JSON.stringify(nb));
+  const exercise = copy.cells.some((c) => nbgraderMeta(c) !== null);
   copy.cells.forEach((cell, i) => {
     const where = `${file}, cell ${i + 1}`;
     const meta = nbgraderMeta(cell);
@@ -98,7 +101,7 @@ export function studentEdition(nb: Notebook, file = "notebook"): Notebook {
       next = sol.source;
       if (meta?.solution && sol.regions === 0) next = STUB.join("\n");
       next = stripHiddenTests(next, where).source;
-      if (reveals) {
+      if (reveals || exercise) {
         cell.outputs = [];
         cell.execution_count = null;
       }

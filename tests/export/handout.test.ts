@@ -75,6 +75,7 @@ describe("renderHandout", () => {
     expect(h).toContain("not implemented");
     expect(h).toContain("YOUR ANSWER HERE");
     expect(textOf(h)).toContain("console.assert(mmd([1], [1]) === 0);"); // the visible test stays
+    expect(h).not.toContain('class="outputs"'); // an exercise's student edition shows no outputs at all
   });
 
   test("instructor edition keeps solutions and hidden tests, marked", () => {
