@@ -32,46 +32,38 @@ const END_HIDDEN = /^[ \t]*\/\/[ \t]*END HIDDEN TESTS[ \t]*$/;
 const STUB = ["// YOUR CODE HERE", 'throw new Error("not implemented");'];
 const MARKDOWN_STUB = "YOUR ANSWER HERE";
 
-/** Replace each `// BEGIN SOLUTION` … `// END SOLUTION` region by the stub (indented like the marker). */
-export function stripSolutions(source: string, where = "cell"): { source: string; regions: number } {
+/**
+ * Replace every region from a `begin` marker line to its `end` marker line (markers included) by
+ * `replacement(indent)`; an unbalanced marker is an error naming `where` and the line.
+ */
+function replaceRegions(source: string, begin: RegExp, end: RegExp, names: [string, string], replacement: (indent: string) => string[], where: string): { source: string; regions: number } {
   const lines = source.split("\n");
   const out: string[] = [];
   let regions = 0;
   for (let i = 0; i < lines.length; i++) {
-    if (!BEGIN_SOLUTION.test(lines[i])) {
-      if (END_SOLUTION.test(lines[i])) throw new Error(`${where}: "// END SOLUTION" on line ${i + 1} without a "// BEGIN SOLUTION" before it`);
+    if (!begin.test(lines[i])) {
+      if (end.test(lines[i])) throw new Error(`${where}: "${names[1]}" on line ${i + 1} without a "${names[0]}" before it`);
       out.push(lines[i]);
       continue;
     }
-    const indent = /^[ \t]*/.exec(lines[i])![0];
     let j = i + 1;
-    while (j < lines.length && !END_SOLUTION.test(lines[j])) j++;
-    if (j >= lines.length) throw new Error(`${where}: "// BEGIN SOLUTION" on line ${i + 1} has no "// END SOLUTION"`);
-    out.push(...STUB.map((s) => indent + s));
+    while (j < lines.length && !end.test(lines[j])) j++;
+    if (j >= lines.length) throw new Error(`${where}: "${names[0]}" on line ${i + 1} has no "${names[1]}"`);
+    out.push(...replacement(/^[ \t]*/.exec(lines[i])![0]));
     regions++;
     i = j;
   }
   return { source: out.join("\n"), regions };
 }
 
+/** Replace each `// BEGIN SOLUTION` … `// END SOLUTION` region by the stub (indented like the marker). */
+export function stripSolutions(source: string, where = "cell"): { source: string; regions: number } {
+  return replaceRegions(source, BEGIN_SOLUTION, END_SOLUTION, ["// BEGIN SOLUTION", "// END SOLUTION"], (indent) => STUB.map((l) => indent + l), where);
+}
+
 /** Remove each `// BEGIN HIDDEN TESTS` … `// END HIDDEN TESTS` region (markers included). */
 export function stripHiddenTests(source: string, where = "cell"): { source: string; regions: number } {
-  const lines = source.split("\n");
-  const out: string[] = [];
-  let regions = 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (!BEGIN_HIDDEN.test(lines[i])) {
-      if (END_HIDDEN.test(lines[i])) throw new Error(`${where}: "// END HIDDEN TESTS" on line ${i + 1} without a "// BEGIN HIDDEN TESTS" before it`);
-      out.push(lines[i]);
-      continue;
-    }
-    let j = i + 1;
-    while (j < lines.length && !END_HIDDEN.test(lines[j])) j++;
-    if (j >= lines.length) throw new Error(`${where}: "// BEGIN HIDDEN TESTS" on line ${i + 1} has no "// END HIDDEN TESTS"`);
-    regions++;
-    i = j;
-  }
-  return { source: out.join("\n"), regions };
+  return replaceRegions(source, BEGIN_HIDDEN, END_HIDDEN, ["// BEGIN HIDDEN TESTS", "// END HIDDEN TESTS"], () => [], where);
 }
 
 /** True when the cell holds solution code or hidden tests (its outputs could reveal them). */
