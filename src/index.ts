@@ -21,3 +21,5 @@ export * from "./metrics";
 export * from "./classifiers";
 export * from "./plot";
 export { saveResults, loadResults, resultsDir } from "./results";
+export * from "./model";
+export * from "./relation";

@@ -52,7 +52,9 @@ export function labelledPerClass(y: Labels, perClass: number, seed = 0): IndexSp
 /** Rows of `X` at `indices`, as a new tensor. */
 export function takeRows(X: Matrix, indices: ArrayLike<number>): tf.Tensor2D {
   const t = toTensor2D(X, "X");
-  const out = tf.gather(t, tf.tensor1d(Array.from(indices), "int32")) as tf.Tensor2D;
+  const index = tf.tensor1d(Array.from(indices), "int32");
+  const out = tf.gather(t, index) as tf.Tensor2D;
+  index.dispose();
   if (t !== X) t.dispose();
   return out;
 }

@@ -18,3 +18,7 @@ export {
 } from "./shifts";
 export type { LabelledSet, ShiftedDomains } from "./shifts";
 export { toDataFrame } from "./dataframe";
+export { loadHar, parseHar, harUsers, usersWithAllActivities, userRows, splitByUser, imputeMedian, HAR_ACTIVITIES } from "./har";
+export type { HarData, HarLoadOptions, PersonSplit } from "./har";
+export { loadRelational, parseFacts, parseModes } from "./relational";
+export type { Fact, PredicateSignature, RelationalBlock, RelationalDataset, RelationalLoadOptions } from "./relational";

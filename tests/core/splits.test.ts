@@ -29,8 +29,11 @@ describe("splits", () => {
     expect(() => labelledPerClass(y, 3, 0)).toThrow("labelledPerClass: class 3 has 3 samples, fewer than perClass + 1 = 4");
   });
 
-  test("takeRows and concatDomains keep rows and labels aligned", () => {
+  test("takeRows and concatDomains keep rows and labels aligned, and takeRows leaks no tensor", () => {
     const X = tf.tensor2d([[0, 0], [1, 1], [2, 2]]);
+    const before = tf.memory().numTensors;
+    takeRows(X, [1]).dispose();
+    expect(tf.memory().numTensors).toBe(before);
     const r = takeRows(X, [2, 0]);
     expect(r.arraySync()).toEqual([[2, 2], [0, 0]]);
     const both = concatDomains({ X, y: [7, 8, 9] }, { X: r, y: [9, 7] });
