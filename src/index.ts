@@ -21,5 +21,11 @@ export * from "./metrics";
 export * from "./classifiers";
 export * from "./plot";
 export { saveResults, loadResults, resultsDir } from "./results";
+export * as linalg from "./linalg";
+export {
+  cholesky, solveSpd, symmetricEigen, symmetricEigs, generalizedSymmetricEigs, generalizedEigs, topEigen, sqrtm,
+  DenseMatrix, SymmetricOperator, EigsOptions, EigsResult,
+} from "./linalg";
+export * from "./feature";
 export * from "./model";
 export * from "./relation";

@@ -1,0 +1,142 @@
+/**
+ * What every feature-based method shares (DESIGN.md, "the algorithm API"): input checks that name the
+ * argument, the transformed domains after `fit`, the MMD between them, and `fitPredict` = adapt, then train
+ * the base learner (1-NN by default, as the papers) on the transformed source and label the transformed target.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { Classifier, encodeLabels } from "../classifiers/classifier";
+import { OneNearestNeighbor } from "../classifiers/nearestNeighbor";
+import { mmd, MmdOptions } from "../metrics/mmd";
+import { requireInteger, requirePositive } from "../options";
+import { Labels, Matrix, assertFinite, disposeIfCreated, toLabels, toTensor2D } from "../tensor";
+
+/** A base learner: an instance (refitted each time it is used) or a factory. */
+export type LearnerOption = Classifier | (() => Classifier);
+
+export function makeLearner(learner: LearnerOption | undefined): Classifier {
+  if (learner === undefined) return new OneNearestNeighbor();
+  if (typeof learner === "function") return learner();
+  if (typeof (learner as Classifier).fit !== "function" || typeof (learner as Classifier).predict !== "function") {
+    throw new Error("option \"learner\" must be a classifier (with fit and predict) or a function returning one");
+  }
+  return learner;
+}
+
+/** Source and target as tensors, checked: same feature count, finite, non-empty. `release()` frees copies. */
+export interface CheckedDomains {
+  Xs: tf.Tensor2D;
+  Xt: tf.Tensor2D;
+  release(): void;
+}
+
+export function checkDomains(where: string, Xs: Matrix, Xt: Matrix): CheckedDomains {
+  const S = toTensor2D(Xs, "Xs");
+  let T: tf.Tensor2D | null = null;
+  try {
+    T = toTensor2D(Xt, "Xt");
+    if (S.shape[1] !== T.shape[1]) {
+      throw new Error(`${where}: Xt has ${T.shape[1]} features (columns) but Xs has ${S.shape[1]}; source and target need the same features`);
+    }
+    if (S.shape[0] === 0) throw new Error(`${where}: Xs has no rows (samples)`);
+    if (T.shape[0] === 0) throw new Error(`${where}: Xt has no rows (samples)`);
+    assertFinite(S, "Xs");
+    assertFinite(T, "Xt");
+  } catch (e) {
+    disposeIfCreated(S, Xs);
+    if (T !== null) disposeIfCreated(T, Xt);
+    throw e;
+  }
+  const target = T;
+  return { Xs: S, Xt: target, release: () => { disposeIfCreated(S, Xs); disposeIfCreated(target, Xt); } };
+}
+
+/** Rows of X (samples) without converting it; an invalid X gets toTensor2D's error naming `argName`. */
+export function rowCount(X: Matrix, argName: string): number {
+  if (Array.isArray(X)) return X.length;
+  if (X instanceof tf.Tensor) return X.shape[0] ?? 0;
+  toTensor2D(X, argName);
+  return 0;
+}
+
+/** Integer source labels, one per row of Xs, at least two classes. */
+export function checkSourceLabels(where: string, ys: Labels, rows: number): { labels: Int32Array; classes: Int32Array } {
+  if (ys === undefined || ys === null) throw new Error(`${where}: ys (the source labels) is missing`);
+  const labels = toLabels(ys, "ys");
+  if (labels.length !== rows) throw new Error(`${where}: ys has ${labels.length} labels but Xs has ${rows} rows; give one label per source sample`);
+  const { classes } = encodeLabels(labels, "ys");
+  if (classes.length < 2) {
+    throw new Error(`${where}: ys has a single class (${classes[0]}); a classifier needs at least two classes in the source labels`);
+  }
+  return { labels, classes };
+}
+
+/** The checks of `dim` and `lambda` that TCA, JDA and TJM share. */
+export function checkComponentOptions(where: string, dim: number, lambda: number, iterations?: number): void {
+  requireInteger(where, "dim", dim, 1);
+  requirePositive(where, "lambda", lambda);
+  if (iterations !== undefined) requireInteger(where, "iterations", iterations, 1);
+}
+
+/** dim must not exceed the target sample count nor the size of the space the components live in. */
+export function checkDim(where: string, dim: number, nt: number, p: number, space: string): void {
+  if (dim > nt) throw new Error(`${where}: dim = ${dim} but Xt has only ${nt} samples (rows); use dim ≤ ${nt}`);
+  if (dim > p) throw new Error(`${where}: dim = ${dim} but the components live in a ${p}-dimensional space (${space}); use dim ≤ ${p}`);
+}
+
+/**
+ * The transformed domains of a fitted method. Results handed out are copies the caller owns; `dispose()`
+ * frees the method's own.
+ */
+export abstract class FeatureAdapter {
+  protected Zs: tf.Tensor2D | null = null;
+  protected Zt: tf.Tensor2D | null = null;
+  protected abstract readonly name: string;
+
+  /** The transformed source samples (ns × dim), a copy the caller disposes. */
+  transformSource(): tf.Tensor2D {
+    return tf.clone(this.fitted().Zs);
+  }
+
+  /** The transformed target samples (nt × dim), a copy the caller disposes. */
+  transformTarget(): tf.Tensor2D {
+    return tf.clone(this.fitted().Zt);
+  }
+
+  /** The MMD² between the transformed domains (options as `tl.mmd`; default RBF, median heuristic). */
+  async mmd(options?: MmdOptions): Promise<number> {
+    const { Zs, Zt } = this.fitted();
+    return mmd(Zs, Zt, options);
+  }
+
+  /** Frees the transformed domains. */
+  dispose(): void {
+    tf.dispose([this.Zs, this.Zt].filter((t): t is tf.Tensor2D => t !== null));
+    this.Zs = null;
+    this.Zt = null;
+  }
+
+  protected fitted(): { Zs: tf.Tensor2D; Zt: tf.Tensor2D } {
+    if (this.Zs === null || this.Zt === null) throw new Error(`${this.name}: call fit first`);
+    return { Zs: this.Zs, Zt: this.Zt };
+  }
+
+  protected setResult(Zs: tf.Tensor2D, Zt: tf.Tensor2D): void {
+    this.dispose();
+    this.Zs = Zs;
+    this.Zt = Zt;
+  }
+
+  /** Train `learner` on the transformed source, label the transformed target. */
+  protected async predictTarget(learner: LearnerOption | undefined, ys: Int32Array): Promise<Int32Array> {
+    const { Zs, Zt } = this.fitted();
+    const clf = makeLearner(learner);
+    await clf.fit(Zs, ys);
+    return clf.predict(Zt);
+  }
+}
+
+/** Rows of `Z` split into the first `ns` (source) and the rest (target). */
+export function splitRows(Z: tf.Tensor2D, ns: number): [tf.Tensor2D, tf.Tensor2D] {
+  const [n, k] = Z.shape;
+  return [Z.slice([0, 0], [ns, k]), Z.slice([ns, 0], [n - ns, k])];
+}

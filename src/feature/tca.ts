@@ -1,0 +1,118 @@
+/**
+ * Transfer Component Analysis (Pan, Tsang, Kwok & Yang, "Domain Adaptation via Transfer Component Analysis",
+ * IEEE TNN 2011): a projection of both domains in which the MMD between them is small while the data keep
+ * their variance — the lecture's feature-based method with MMD as the measure.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { KernelKind, checkKernelKind, kernelMatrix } from "../kernels";
+import { checkOptions, requirePositive } from "../options";
+import { Labels, Matrix } from "../tensor";
+import { FeatureAdapter, LearnerOption, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, rowCount, splitRows } from "./adapter";
+import { marginalMmd } from "./mmdMatrix";
+import { ComponentSolver, unitRows } from "./transferComponents";
+
+export interface TCAOptions {
+  /** "primal" (default: the features themselves, the problem is d × d), "linear" or "rbf" (n × n) */
+  kernel?: KernelKind;
+  /** number of transfer components; default 30 */
+  dim?: number;
+  /** ridge λ on the components (trades MMD against their norm); default 1 */
+  lambda?: number;
+  /** RBF coefficient γ in exp(−γ‖x−y‖²) on the unit-length samples; default 1 / number of features */
+  gamma?: number;
+  /** base learner of `fitPredict`; default 1-NN */
+  learner?: LearnerOption;
+  /** block Lanczos tolerance (relative residual); default 3e-6 */
+  tol?: number;
+  /** seed of the eigensolver's start block; default 0 */
+  seed?: number;
+}
+
+export const TCA_DEFAULTS = {
+  kernel: "primal" as KernelKind,
+  dim: 30,
+  lambda: 1,
+  gamma: undefined as number | undefined,
+  learner: undefined as LearnerOption | undefined,
+  tol: 3e-6,
+  seed: 0,
+};
+
+/**
+ * Φ for the stacked unit-length samples X (n × d): X itself ("primal") or the n × n kernel matrix.
+ * The caller owns the result.
+ */
+export function featureMap(kernel: KernelKind, X: tf.Tensor2D, gamma: number | undefined): tf.Tensor2D {
+  if (kernel === "primal") return tf.clone(X);
+  return kernelMatrix(kernel, X, undefined, { gamma });
+}
+
+/** The stacked samples [Xs; Xt], each row scaled to unit length (the reference protocol's first step). */
+export function stackUnitRows(Xs: tf.Tensor2D, Xt: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => unitRows(tf.concat([Xs, Xt], 0) as tf.Tensor2D));
+}
+
+/**
+ * TCA: (K M Kᵀ + λI) a = φ K H Kᵀ a, the `dim` eigenvectors of smallest φ (solved as the largest μ = 1/φ of the
+ * symmetric-definite pencil, see transferComponents.ts), each of unit norm; the projected samples Z = Kᵀ A are
+ * scaled to unit length. Reproduces the reference code's steps (samples scaled to unit norm first, M divided by
+ * its Frobenius norm).
+ *
+ * ```ts
+ * const tca = new tl.TCA({ dim: 30, lambda: 1 });
+ * await tca.fit(Xs, Xt);
+ * const Zs = tca.transformSource(), Zt = tca.transformTarget();
+ * ```
+ */
+export class TCA extends FeatureAdapter {
+  protected readonly name = "TCA";
+  readonly options: typeof TCA_DEFAULTS;
+  /** μ = 1/φ of the components, descending (variance kept per unit of MMD + λ‖a‖²) */
+  eigenvalues: Float64Array = new Float64Array(0);
+  /** the components A (p × dim, unit columns; p = features for "primal", samples for kernels), after fit */
+  components: Float32Array = new Float32Array(0);
+
+  constructor(options?: TCAOptions) {
+    super();
+    this.options = checkOptions("TCA", options, TCA_DEFAULTS);
+    checkKernelKind(this.options.kernel, "TCA: option \"kernel\"");
+    checkComponentOptions("TCA", this.options.dim, this.options.lambda);
+    requirePositive("TCA", "tol", this.options.tol);
+    if (this.options.gamma !== undefined) requirePositive("TCA", "gamma", this.options.gamma);
+  }
+
+  /** Learns the transfer components from both domains (no labels). */
+  async fit(Xs: Matrix, Xt: Matrix): Promise<this> {
+    const { kernel, dim, lambda, gamma, tol, seed } = this.options;
+    const domains = checkDomains("TCA.fit", Xs, Xt);
+    try {
+      const ns = domains.Xs.shape[0], nt = domains.Xt.shape[0], d = domains.Xs.shape[1];
+      checkDim("TCA.fit", dim, nt, kernel === "primal" ? d : ns + nt, kernel === "primal" ? "the features" : "the samples");
+      const X = stackUnitRows(domains.Xs, domains.Xt);
+      const Phi = featureMap(kernel, X, gamma);
+      X.dispose();
+      const solver = new ComponentSolver(Phi, { tol, seed });
+      try {
+        const sol = solver.solve(marginalMmd(ns, nt), lambda, dim);
+        this.eigenvalues = sol.mu;
+        this.components = Float32Array.from(await sol.A.data());
+        sol.A.dispose();
+        const [Zs, Zt] = splitRows(sol.Z, ns);
+        sol.Z.dispose();
+        this.setResult(Zs, Zt);
+      } finally {
+        solver.dispose();
+      }
+      return this;
+    } finally {
+      domains.release();
+    }
+  }
+
+  /** fit, then the base learner trained on the transformed source labels the transformed target. */
+  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array> {
+    const { labels } = checkSourceLabels("TCA.fitPredict", ys, rowCount(Xs, "Xs"));
+    await this.fit(Xs, Xt);
+    return this.predictTarget(this.options.learner, labels);
+  }
+}
