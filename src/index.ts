@@ -21,6 +21,7 @@ export * from "./metrics";
 export * from "./classifiers";
 export * from "./plot";
 export { saveResults, loadResults, resultsDir } from "./results";
+export * from "./instance";
 export * as linalg from "./linalg";
 export {
   cholesky, solveSpd, symmetricEigen, symmetricEigs, generalizedSymmetricEigs, generalizedEigs, topEigen, sqrtm,

@@ -6,3 +6,5 @@ export { LogisticRegression } from "./logisticRegression";
 export type { LogisticRegressionOptions, FitInfo } from "./logisticRegression";
 export { minimizeLbfgs } from "./lbfgs";
 export type { LbfgsOptions, LbfgsResult, Objective } from "./lbfgs";
+export { DecisionTree, DecisionStump } from "./decisionTree";
+export type { DecisionTreeOptions } from "./decisionTree";

@@ -20,6 +20,22 @@ export interface ScatterOptions {
   /** "domain" (default) colours by domain and shapes by class; "class" colours by class and shapes by domain */
   colorBy?: "domain" | "class";
   names?: [string, string];
+  /** one non-negative value per source / target row (e.g. sample weights): marker areas proportional to the
+   * value, 2 px (value 0) to 18 px (the domain's largest value) across; default: all markers 6 px */
+  sourceSizes?: ArrayLike<number>;
+  targetSizes?: ArrayLike<number>;
+}
+
+/** Marker diameters for `values`: area ∝ value, 2 px at 0, 18 px at the largest value. */
+function markerSizes(values: ArrayLike<number>, rows: number, name: string): number[] {
+  if (values.length !== rows) throw new Error(`scatter2d: ${name} has ${values.length} values for ${rows} rows; give one per row`);
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(Number.isFinite(v) && v >= 0)) throw new Error(`scatter2d: ${name}[${i}] = ${v} must be a finite number ≥ 0`);
+    max = Math.max(max, v);
+  }
+  return Array.from(values, (v) => 2 + 16 * (max > 0 ? Math.sqrt(v / max) : 0));
 }
 
 /**
@@ -55,8 +71,11 @@ export function scatter2d(source: Matrix, target: Matrix | null, options: Scatte
   const traces: Record<string, unknown>[] = [];
   const classes = Array.from(new Set([...(ys ?? []), ...(yt ?? [])])).sort((a, b) => a - b);
   const colorBy = options.colorBy ?? "domain";
+  const sizeOption = [options.sourceSizes, options.targetSizes];
+  const sizes = [ps, pt].map((points, i) => (sizeOption[i] === undefined ? null : markerSizes(sizeOption[i]!, points.length, i === 0 ? "sourceSizes" : "targetSizes")));
   const addDomain = (points: number[][], labels: Int32Array | null, domain: 0 | 1) => {
     const keep = subsample(points.length, maxPoints, (options.seed ?? 0) + domain);
+    const size = sizes[domain];
     const domainColor = domain === 0 ? DOMAIN_COLORS.source : DOMAIN_COLORS.target;
     const groups = labels ? classes : [null];
     for (const c of groups) {
@@ -72,7 +91,7 @@ export function scatter2d(source: Matrix, target: Matrix | null, options: Scatte
         x: idx.map((i) => points[i][0]),
         y: idx.map((i) => points[i][1]),
         marker: {
-          size: 6,
+          size: size === null ? 6 : idx.map((i) => size[i]),
           opacity: 0.7,
           color: colorBy === "domain" ? domainColor : PALETTE[ci % PALETTE.length],
           symbol: colorBy === "domain" ? SYMBOLS[ci % SYMBOLS.length] : domain === 0 ? "circle" : "x",
