@@ -183,7 +183,7 @@ export function panels(figures: PlotSpec[], options: { title?: string; subtitles
     }
   });
   layout.annotations = annotations;
-  layout.margin = { l: 60, r: 20, t: options.title ? 80 : 40, b: 90 };
+  layout.margin = { l: 60, r: 20, t: options.title ? 80 : 40, b: 110 };
   return { data, layout };
 }
 

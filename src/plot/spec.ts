@@ -26,8 +26,8 @@ export function baseLayout(title?: string, extra: Record<string, unknown> = {}):
     ...(title ? { title: { text: title } } : {}),
     template: "plotly_white",
     // the legend sits below the x-axis title, with room for both
-    margin: { l: 60, r: 20, t: title ? 50 : 20, b: 90 },
-    legend: { orientation: "h", x: 0, y: -0.18, yanchor: "top" },
+    margin: { l: 60, r: 20, t: title ? 50 : 20, b: 110 },
+    legend: { orientation: "h", x: 0, y: -0.25, yanchor: "top" },
     ...extra,
   };
 }
