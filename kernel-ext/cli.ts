@@ -16,6 +16,8 @@ const USAGE = `usage:
                                                 HTML handouts (executed first unless --no-execute)
   tlab start [--timeout S]                      execute every lecture notebook into dist/ and write
                                                 the handouts to dist/handouts (what npm start runs)
+  tlab grade assign|validate|autograde|override|feedback|export …
+                                                grade exercise notebooks (tlab grade --help)
   tlab --help | --version`;
 
 class UsageError extends Error {}
@@ -50,7 +52,10 @@ async function kernelCommand(args: string[]): Promise<number> {
   if (action === "install") {
     const dir = kernel.installKernelspec(opts);
     console.log(`installed kernelspec "${kernel.KERNEL_NAME}" (${kernel.DISPLAY_NAME}) in ${dir}`);
-    console.log(`it runs tslab ${kernel.tslabVersion()} from ${kernel.tslabBin()}`);
+    console.log(
+      `it runs the transferlab kernel ${kernel.kernelExtVersion()} (TypeScript ${kernel.typescriptVersion()} with tslab ${kernel.tslabVersion()}'s compiler, ` +
+        `Node.js ${process.version}) from ${kernel.kernelMain()}`,
+    );
     return 0;
   }
   if (action === "uninstall") {
@@ -204,6 +209,18 @@ async function startCommand(args: string[]): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
+/** `tlab grade …` (grade/cli.ts); its usage errors print its own usage. */
+async function gradeCommand(args: string[]): Promise<number> {
+  const grade = await import("./grade/cli");
+  try {
+    return await grade.gradeCommand(args);
+  } catch (e) {
+    if (!(e instanceof grade.GradeUsageError)) throw e;
+    console.error(`tlab grade: ${e.message}\n${grade.GRADE_USAGE}`);
+    return 2;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -216,6 +233,8 @@ export async function main(argv: string[]): Promise<number> {
         return await startCommand(rest);
       case "export":
         return await exportCommand(rest);
+      case "grade":
+        return await gradeCommand(rest);
       case "--version":
       case "-v": {
         const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));

@@ -1,2 +1,3 @@
 /** @transferlab/kernel-ext: what notebooks import for rich display, and what the `tlab` command is built from. */
 export * from "./display";
+export { input, InputOptions } from "./kernel/input";

@@ -1,11 +1,17 @@
 /**
- * Plotly figures as HTML: a div and a `Plotly.newPlot` call, with plotly.js inlined in the first figure of
- * the kernel session so that figures draw offline (Notebook, JupyterLab, exported HTML). The
- * `application/vnd.plotly.v1+json` MIME type alone is dropped by nbconvert, so HTML is the primary part.
+ * Plotly figures as a MIME bundle:
+ * - text/html: a div and a `Plotly.newPlot` call, with plotly.js inlined in the first figure of each
+ *   output set (each execution, and again after a clear_output), so that figures draw offline and
+ *   clearing or moving one cell's output breaks no other. Inside the div, a static description of the
+ *   figure that the drawing replaces: a notebook opened untrusted (Jupyter strips scripts) or rendered
+ *   by a static site shows what the figure is rather than an empty box.
+ * - application/vnd.plotly.v1+json: the spec itself, for front ends with a Plotly renderer (nbconvert
+ *   drops this type alone, so HTML stays the primary part).
+ * - text/plain: one line naming the figure.
  */
 import * as fs from "fs";
-import { scriptJson } from "./html";
-import { MimeBundle, newDisplayId } from "./sink";
+import { escapeHtml, scriptJson } from "./html";
+import { MimeBundle, newDisplayId, outputSet } from "./sink";
 
 export interface FigureSpec {
   data: unknown[];
@@ -20,7 +26,8 @@ export function isFigureSpec(value: unknown): value is FigureSpec {
 }
 
 let plotlySource: string | null = null;
-let plotlyIncluded = false;
+/** the output set plotly.js was last sent to (see outputSet); `undefined`: none yet */
+let includedIn: unknown = undefined;
 
 function plotlyScript(): string {
   if (plotlySource === null) {
@@ -29,9 +36,9 @@ function plotlyScript(): string {
   return plotlySource;
 }
 
-/** Forget that plotly.js was sent (a new kernel session, or tests). */
+/** Forget that plotly.js was sent (tests, or a caller starting a new document). */
 export function resetPlotlyInclusion(): void {
-  plotlyIncluded = false;
+  includedIn = undefined;
 }
 
 function figureTitle(fig: FigureSpec): string {
@@ -46,21 +53,49 @@ export function figureBundle(fig: FigureSpec, options: { height?: number } = {})
   const height = options.height ?? layoutHeight ?? 450;
   const layout = { ...(fig.layout ?? {}), height };
   const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
-  const include = !plotlyIncluded;
-  plotlyIncluded = true;
+  // outside a kernel (null) the process is one output set
+  const set = outputSet();
+  const include = includedIn !== set;
+  includedIn = set;
   // plotly.js sets window.Plotly; a figure drawn before the library finished loading waits for it briefly
   const draw =
     `(function(){var spec=${scriptJson({ data: fig.data, layout, config })};var tries=0;` +
     `function draw(){var el=document.getElementById(${JSON.stringify(id)});` +
-    `if(window.Plotly&&el){window.Plotly.newPlot(el,spec.data,spec.layout,spec.config);}` +
+    `if(window.Plotly&&el){el.innerHTML="";el.style.height=${JSON.stringify(`${height}px`)};` +
+    `window.Plotly.newPlot(el,spec.data,spec.layout,spec.config);}` +
     `else if(tries++<200){setTimeout(draw,50);}}draw();})();`;
+  const title = figureTitle(fig);
   const html =
     (include ? `<script type="text/javascript">${plotlyScript()}</script>\n` : "") +
-    `<div id="${id}" class="transferlab-figure" style="width:100%;height:${height}px;"></div>\n` +
+    `<div id="${id}" class="transferlab-figure" style="width:100%;">${staticDescription(fig, title)}</div>\n` +
     `<script type="text/javascript">${draw}</script>`;
-  const title = figureTitle(fig);
   return {
     "text/html": html,
+    "application/vnd.plotly.v1+json": { data: fig.data, layout, config },
     "text/plain": `<Plotly figure${title ? `: ${title}` : ""}, ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"}>`,
   };
+}
+
+/** What the figure is, in HTML without scripts: its title, axes and traces (name, type, points). */
+function staticDescription(fig: FigureSpec, title: string): string {
+  const traces = fig.data.slice(0, 12).map((t) => {
+    const trace = (t ?? {}) as Record<string, unknown>;
+    const type = typeof trace.type === "string" ? trace.type : "scatter";
+    const n = Array.isArray(trace.y) ? trace.y.length : Array.isArray(trace.x) ? trace.x.length : Array.isArray(trace.z) ? trace.z.length : undefined;
+    const name = typeof trace.name === "string" && trace.name ? `${trace.name}: ` : "";
+    return `<li>${escapeHtml(`${name}${type}${n === undefined ? "" : `, ${n} points`}`)}</li>`;
+  });
+  if (fig.data.length > 12) traces.push(`<li>… ${fig.data.length - 12} more</li>`);
+  const axis = (key: string) => {
+    const t = (fig.layout?.[key] as { title?: string | { text?: string } } | undefined)?.title;
+    return typeof t === "string" ? t : t?.text ?? "";
+  };
+  const axes = [axis("xaxis"), axis("yaxis")].filter(Boolean);
+  return (
+    `<div class="transferlab-figure-static" style="border:1px dashed #bbb;padding:6px 10px;color:#555;font:13px sans-serif">` +
+    `<b>${escapeHtml(title || "Plotly figure")}</b>` +
+    (axes.length ? ` <span>(${escapeHtml(axes.join(" vs "))})</span>` : "") +
+    `<ul style="margin:4px 0 4px 18px;padding:0">${traces.join("")}</ul>` +
+    `<small>Interactive figure: drawn when the notebook is trusted or the cell is run.</small></div>`
+  );
 }

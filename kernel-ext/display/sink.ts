@@ -1,10 +1,13 @@
 /**
- * Where display messages go. Inside the tslab kernel: its current cell's display_data writer (tslab keeps
- * it in `jupyter.lastWriteDisplayData`, the same function `tslab.display` uses, but that public API sends
- * one MIME type only and we need bundles with a text/plain fallback). A kernel of our own can install
- * its writer under `Symbol.for("transferlab.display")`. Outside a kernel the text/plain part is printed.
+ * Where display messages go. In the transferlab kernel: the writer it installs under
+ * `Symbol.for("transferlab.display")` (one writer per output set: a new one for each execution and
+ * after each clear_output). In plain tslab: its current cell's display_data writer (tslab keeps it in
+ * `jupyter.lastWriteDisplayData`, the same function `tslab.display` uses, but that public API sends one
+ * MIME type only and we need bundles with a text/plain fallback). Outside a kernel the text/plain part
+ * is printed.
  */
-export type MimeBundle = Record<string, string>;
+/** A MIME bundle: text types map to strings, JSON types (application/json, application/*+json) to objects. */
+export type MimeBundle = Record<string, string | object>;
 
 export interface DisplayMessage {
   data: MimeBundle;
@@ -17,6 +20,7 @@ export interface DisplayMessage {
 type Writer = (msg: DisplayMessage) => void;
 
 const CUSTOM_SINK = Symbol.for("transferlab.display");
+const CLEAR_OUTPUT = Symbol.for("transferlab.clearOutput");
 
 function tslabWriter(): Writer | null {
   let jupyter: { lastWriteDisplayData: ((data: unknown, update: boolean) => void) | null };
@@ -52,7 +56,35 @@ export function emit(msg: DisplayMessage): void {
     writer(msg);
     return;
   }
-  process.stdout.write((msg.data["text/plain"] ?? "") + "\n");
+  const text = msg.data["text/plain"];
+  process.stdout.write((typeof text === "string" ? text : "") + "\n");
+}
+
+/**
+ * Clear the cell's output (Jupyter's clear_output); with `wait`, only when the next output arrives, so
+ * that an animation does not flicker. Does nothing outside the transferlab kernel (tslab has no such
+ * message).
+ */
+export function clearOutput(wait = false): void {
+  const clear = (globalThis as Record<symbol, unknown>)[CLEAR_OUTPUT];
+  if (typeof clear === "function") (clear as (wait: boolean) => void)(wait);
+}
+
+/**
+ * What identifies the output set display messages go to now (null outside a kernel): the transferlab
+ * kernel's writer, or tslab's per-execution writer. Figures include plotly.js once per output set.
+ */
+export function outputSet(): unknown {
+  const custom = (globalThis as Record<symbol, unknown>)[CUSTOM_SINK];
+  if (typeof custom === "function") return custom;
+  try {
+    // only if tslab's kernel module is already loaded: loading it here would cost the whole compiler
+    const file = require.resolve("tslab/dist/jupyter");
+    const jupyter = require.cache[file]?.exports as { lastWriteDisplayData?: unknown } | undefined;
+    return jupyter?.lastWriteDisplayData ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** Install a writer (for our own kernel, or tests); pass null to remove it. */

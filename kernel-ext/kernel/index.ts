@@ -1,4 +1,4 @@
-/** The kernel side: where tslab is, and the "transferlab" kernelspec. */
+/** The kernel side: the transferlab kernel (main.ts, a process of its own), its kernelspec, and tslab's place. */
 export {
   DISPLAY_NAME,
   KERNEL_NAME,
@@ -9,4 +9,9 @@ export {
   uninstallKernelspec,
 } from "./install";
 export type { KernelJson, KernelspecOptions } from "./install";
-export { tslabBin, tslabKernelArgv, tslabVersion } from "./tslab";
+export { kernelArgv, kernelMain } from "./argv";
+export { kernelExtVersion, tslabVersion } from "./info";
+export { typescriptVersion } from "./typescript";
+export { tslabBin, tslabKernelArgv } from "./tslab";
+export { input } from "./input";
+export type { InputOptions } from "./input";

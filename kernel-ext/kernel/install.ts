@@ -1,12 +1,15 @@
 /**
  * Register the kernelspec "transferlab" with Jupyter: a directory `<data dir>/kernels/transferlab` holding
- * kernel.json (how to start tslab's kernel with this project's node and tslab) and a logo.
+ * kernel.json (how to start the transferlab kernel with this project's node) and the launcher's logos.
  */
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { tslabKernelArgv, tslabVersion } from "./tslab";
+import { kernelArgv } from "./argv";
+import { kernelExtVersion, tslabVersion } from "./info";
+import { LOGO_SVG, logoPng } from "./logo";
+import { typescriptVersion } from "./typescript";
 
 export const KERNEL_NAME = "transferlab";
 export const DISPLAY_NAME = "TypeScript (transferlab)";
@@ -51,14 +54,19 @@ export function kernelspecDir(options: KernelspecOptions = {}): string {
   return path.join(jupyterDataDir(options), "kernels", KERNEL_NAME);
 }
 
-/** The kernel.json we install: absolute node and tslab, so Jupyter's PATH does not matter. */
+/** The kernel.json we install: absolute node and kernel, so Jupyter's PATH does not matter. */
 export function kernelJson(): KernelJson {
   return {
-    argv: tslabKernelArgv(),
+    argv: kernelArgv(),
     display_name: DISPLAY_NAME,
     language: "typescript",
-    interrupt_mode: "signal", // tslab stops a running cell on SIGINT
-    metadata: { debugger: false, transferlab: { version: ownVersion(), tslab: tslabVersion() } },
+    // interrupt_request on the control channel (the kernel also stops on SIGINT): works on Windows too,
+    // and reaches a cell that loops forever (control runs on its own thread)
+    interrupt_mode: "message",
+    metadata: {
+      debugger: false,
+      transferlab: { version: kernelExtVersion(), typescript: typescriptVersion(), tslab: tslabVersion(), node: process.version },
+    },
   };
 }
 
@@ -77,6 +85,8 @@ export function installKernelspec(options: KernelspecOptions = {}): string {
     try {
       fs.writeFileSync(path.join(tmp, "kernel.json"), JSON.stringify(kernelJson(), null, 1) + "\n");
       fs.writeFileSync(path.join(tmp, "logo-svg.svg"), LOGO_SVG);
+      fs.writeFileSync(path.join(tmp, "logo-32x32.png"), logoPng(32));
+      fs.writeFileSync(path.join(tmp, "logo-64x64.png"), logoPng(64));
       fs.chmodSync(tmp, 0o755); // mkdtemp makes it 0700: other users of a system install must read it
       if (fs.existsSync(target)) {
         old = path.join(kernels, `.${KERNEL_NAME}~old-${randomBytes(4).toString("hex")}`);
@@ -119,21 +129,3 @@ function withFriendlyErrors<T>(dir: string, options: KernelspecOptions, work: ()
     throw new Error(`cannot write the kernelspec in ${dir}: ${(e as Error).message}`);
   }
 }
-
-/** This package's version, from the nearest package.json above this file (lib/ or source). */
-function ownVersion(): string {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, "package.json");
-    if (!fs.existsSync(file)) continue;
-    const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
-    if (pkg.name === "@transferlab/kernel-ext") return pkg.version ?? "unknown";
-  }
-  return "unknown";
-}
-
-/** A plain logo for the launcher: "TL" on TypeScript blue. */
-const LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">
- <rect width="64" height="64" rx="8" fill="#3178c6"/>
- <text x="32" y="43" font-family="Helvetica, Arial, sans-serif" font-size="30" font-weight="bold" fill="#fff" text-anchor="middle">TL</text>
-</svg>
-`;

@@ -3,16 +3,16 @@
  * on the shell, iopub, control, stdin and heartbeat channels, and records what each execution printed as
  * nbformat outputs.
  *
- * It is written against tslab 1.0.22's kernel and copes with its defects: errors arrive only as stderr
- * text (we synthesise the `error` output), and for 200 ms after an error the kernel answers every request
- * with status "abort" (we wait and re-send the cell, so no cell is lost when running on after an error).
+ * Its default kernel is ours (kernel-ext/kernel). It still copes with plain tslab 1.0.22's defects, for
+ * comparisons: errors that arrive only as stderr text (we synthesise the `error` output), and the 200 ms
+ * after an error in which tslab answers every request with status "abort" (we wait and re-send the cell).
  */
 import { spawn, type ChildProcess } from "child_process";
 import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as zmq from "zeromq";
 import type { ErrorOutput, ExecutionTimestamps, Output } from "../notebook";
-import { tslabKernelArgv } from "../kernel/tslab";
+import { kernelArgv } from "../kernel/argv";
 import { channelAddress, createConnectionFile, type ConnectionInfo } from "./connection";
 import { replaceStderrWithError, stderrText } from "./errors";
 import { decode, encode, newMessage, type Message } from "./message";
@@ -24,7 +24,7 @@ export type ExecuteStatus = "ok" | "error" | "abort" | "timeout";
 export interface StartOptions {
   /** how long the kernel may take to answer its first kernel_info_request (default 60 s) */
   startTimeoutMs?: number;
-  /** "signal" sends SIGINT (tslab); "message" sends interrupt_request on control (default "signal") */
+  /** "signal" sends SIGINT to the kernel's process group; "message" sends interrupt_request on control (default "signal") */
   interruptMode?: "signal" | "message";
 }
 
@@ -39,6 +39,13 @@ export interface ExecuteOptions {
   abortDelayMs?: number;
   /** after a timeout, how long the interrupted cell may take to stop before the kernel is killed (default 10 s) */
   interruptGraceMs?: number;
+  /**
+   * Answer the cell's input requests (stdin channel): the request is sent with allow_stdin true. Without
+   * it, allow_stdin is false and a cell that asks for input fails.
+   */
+  stdin?: (prompt: string, password: boolean) => string | Promise<string>;
+  /** stop_on_error of the request (default false: the next cells are never aborted by this one's error) */
+  stopOnError?: boolean;
 }
 
 export interface ExecuteResult {
@@ -93,6 +100,7 @@ export class KernelClient {
   private info: ConnectionInfo | undefined;
   private connectionDir: string | undefined;
   private sockets: { shell: zmq.Dealer; control: zmq.Dealer; stdin: zmq.Dealer; iopub: zmq.Subscriber } | undefined;
+  private stdinHandler: ((m: Message) => void) | undefined;
   private interruptMode: "signal" | "message" = "signal";
   private stderrTailText = "";
   private running = false;
@@ -120,11 +128,11 @@ export class KernelClient {
   }
 
   /**
-   * Start the kernel: `cmd` is an argv with "{connection_file}" (default: tslab), run in `cwd` with
+   * Start the kernel: `cmd` is an argv with "{connection_file}" (default: the transferlab kernel), run in `cwd` with
    * process.env plus `env`. Resolves once the kernel answers on shell and its iopub messages reach us.
    */
   async start(
-    cmd: string[] = tslabKernelArgv(),
+    cmd: string[] = kernelArgv(),
     cwd: string = process.cwd(),
     env: Record<string, string | undefined> = {},
     options: StartOptions = {},
@@ -181,6 +189,20 @@ export class KernelClient {
     }
   }
 
+  /**
+   * Send a request and wait for its reply (undefined after `timeoutMs`): complete_request,
+   * inspect_request, history_request … on shell, or on control.
+   */
+  async requestReply(
+    type: string,
+    content: object,
+    options: { channel?: "shell" | "control"; timeoutMs?: number } = {},
+  ): Promise<Message | undefined> {
+    this.assertRunning();
+    const sock = options.channel === "control" ? this.sockets!.control : this.sockets!.shell;
+    return this.request(sock, type, content, options.timeoutMs ?? 10_000);
+  }
+
   /** Whether the kernel answers on the heartbeat channel within `timeoutMs`. */
   async heartbeat(timeoutMs = 2000): Promise<boolean> {
     if (!this.running || !this.info) return false;
@@ -231,7 +253,11 @@ export class KernelClient {
       const evalue =
         `cell execution exceeded the timeout of ${seconds} s; the kernel was interrupted` +
         (this.killedBecause ? " and, as it did not stop, killed" : "");
+      // our kernel reports the interrupt itself (an error output): the timeout replaces that report
+      const reported = recorder.sawError ? outputs.findIndex((o) => o.output_type === "error") : -1;
+      const kernelLines = reported >= 0 ? (outputs.splice(reported, 1)[0] as ErrorOutput).traceback : [];
       error = replaceStderrWithError(outputs, { ename: "CellTimeoutError", evalue });
+      error.traceback.push(...kernelLines.filter((l) => !error!.traceback.includes(l)));
     } else if (attempt.status === "ok") {
       status = "ok";
     } else {
@@ -260,10 +286,18 @@ export class KernelClient {
     const sockets = this.sockets!;
     const msg = newMessage(
       "execute_request",
-      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false },
+      {
+        code,
+        silent: false,
+        store_history: true,
+        user_expressions: {},
+        allow_stdin: Boolean(options.stdin),
+        stop_on_error: Boolean(options.stopOnError),
+      },
       this.session,
     );
     const id = msg.header.msg_id;
+    this.stdinHandler = options.stdin ? (m) => void this.answerInput(m, id, options.stdin!) : undefined;
     const recorder = new OutputRecorder(this.displays);
     const timestamps: ExecutionTimestamps = {};
     let reply: Message | undefined;
@@ -318,6 +352,7 @@ export class KernelClient {
       }
       throw e;
     } finally {
+      this.stdinHandler = undefined;
       this.replyWaiters.delete(id);
       // tslab sends output of callbacks that fire after the cell ended to the last request: keep
       // routing it here so that it lands under this cell, as Jupyter frontends show it.
@@ -338,9 +373,12 @@ export class KernelClient {
   // ---- start-up and process ----
 
   private connect(info: ConnectionInfo): void {
-    const shell = new zmq.Dealer({ linger: 0 });
+    // shell and stdin share one routing id: the kernel sends input_request to the identity of the shell
+    // request (as jupyter_client does with its session id)
+    const routingId = `tlab-${this.session}`;
+    const shell = new zmq.Dealer({ linger: 0, routingId });
     const control = new zmq.Dealer({ linger: 0 });
-    const stdin = new zmq.Dealer({ linger: 0 });
+    const stdin = new zmq.Dealer({ linger: 0, routingId });
     const iopub = new zmq.Subscriber({ linger: 0 });
     shell.connect(channelAddress(info, "shell"));
     control.connect(channelAddress(info, "control"));
@@ -351,7 +389,19 @@ export class KernelClient {
     void this.readLoop(shell, (m) => this.onReply(m));
     void this.readLoop(control, (m) => this.onReply(m));
     void this.readLoop(iopub, (m) => this.onIopub(m));
-    // stdin: connected for completeness; we always send allow_stdin: false, so nothing should arrive.
+    void this.readLoop(stdin, (m) => this.stdinHandler?.(m));
+  }
+
+  /** An input_request of the running cell: answer it with the caller's stdin function. */
+  private async answerInput(m: Message, executeId: string, stdin: NonNullable<ExecuteOptions["stdin"]>): Promise<void> {
+    if (m.header.msg_type !== "input_request" || (m.parent_header.msg_id && m.parent_header.msg_id !== executeId)) return;
+    let value: string;
+    try {
+      value = String(await stdin(String(m.content.prompt ?? ""), Boolean(m.content.password)));
+    } catch {
+      value = "";
+    }
+    await this.send(this.sockets!.stdin, encode(this.info!.key, newMessage("input_reply", { value }, this.session, m.header)));
   }
 
   /**

@@ -14,7 +14,7 @@ import {
   type Output,
   type RunRecord,
 } from "../notebook";
-import { tslabKernelArgv, tslabVersion } from "../kernel/tslab";
+import { kernelArgv } from "../kernel/argv";
 import { KernelClient, KernelDiedError, type ExecuteResult } from "./client";
 
 export interface RunOptions {
@@ -26,7 +26,7 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** run on after a failing cell, as nbclient's allow_errors (cells tagged "raises-exception" always may fail) */
   allowErrors?: boolean;
-  /** kernel argv with "{connection_file}" (default: tslab from this package's dependencies) */
+  /** kernel argv with "{connection_file}" (default: the transferlab kernel of this package) */
   kernelCommand?: string[];
   /** called when each code cell starts and when it is done */
   onCell?: (info: CellProgress) => void;
@@ -59,7 +59,7 @@ export interface CellFailure {
   status: CellStatus;
   ename: string;
   evalue: string;
-  /** what the cell printed on stderr (the message and stack), or the kernel's death notice */
+  /** the error's traceback (message, stack, the failing line), or the kernel's death notice */
   error: string;
   /** one line for humans: "<notebook>, cell N: TypeError: boom" */
   message: string;
@@ -102,7 +102,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
     .filter((c): c is { cell: CodeCell; index: number } => c.cell.cell_type === "code" && shouldRun(c.cell));
 
   const client = new KernelClient();
-  const command = options.kernelCommand ?? tslabKernelArgv();
+  const command = options.kernelCommand ?? kernelArgv();
   try {
     await client.start(command, path.dirname(path.resolve(file)), options.env ?? {}, {
       startTimeoutMs: (options.startTimeoutSec ?? 60) * 1000,
@@ -110,7 +110,7 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
   } catch (e) {
     throw new Error(`${file}: ${(e as Error).message}`);
   }
-  const kernel = options.kernelCommand ? kernelLabel(client.kernelInfo, command) : `tslab ${tslabVersion()}`;
+  const kernel = kernelLabel(client.kernelInfo, command);
 
   const result: RunResult = { notebook: file, output, status: "ok", seconds: 0, kernel, cells: [], errors: [] };
   const notify = (info: Omit<CellProgress, "notebook" | "codeCount">) => {
@@ -171,7 +171,14 @@ async function runCell(
   const status: CellStatus = res.status === "abort" ? "aborted" : res.status;
   const ename = res.error?.ename ?? "Error";
   const evalue = res.error?.evalue ?? "";
-  const text = status === "timeout" ? `${ename}: ${evalue}\n${res.stderr}` : res.stderr || `${ename}: ${evalue}`;
+  // the kernel's traceback; for kernels that only print errors (plain tslab), their stderr
+  const traceback = res.error?.traceback.join("\n") ?? "";
+  const text =
+    status === "timeout"
+      ? `${ename}: ${evalue}\n${res.stderr}`
+      : traceback.includes(evalue) && traceback.trim()
+        ? traceback
+        : res.stderr || `${ename}: ${evalue}`;
   return { status, res, failure: failureOf(file, index, status, ename, evalue, text) };
 }
 

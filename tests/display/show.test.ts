@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { bundleFor, show, progress, setDisplayWriter, resetPlotlyInclusion, DisplayMessage } from "../../kernel-ext/display";
+import { bundleFor, clearOutput, outputSet, show, progress, setDisplayWriter, resetPlotlyInclusion, DisplayMessage } from "../../kernel-ext/display";
+
+const html = (m: DisplayMessage) => m.data["text/html"] as string;
 
 describe("show", () => {
   let sent: DisplayMessage[];
@@ -15,7 +17,7 @@ describe("show", () => {
     show(fig);
     show(fig);
     expect(sent).toHaveLength(2);
-    const [first, second] = sent.map((m) => m.data["text/html"]);
+    const [first, second] = sent.map(html);
     expect(first.length).toBeGreaterThan(1_000_000); // plotly.js itself
     expect(first).toContain("window.Plotly = Plotly");
     expect(second.length).toBeLessThan(5_000);
@@ -24,14 +26,56 @@ describe("show", () => {
     // the title cannot close the script element early
     expect(second).not.toContain("T </script>");
     expect(sent[1].data["text/plain"]).toBe("<Plotly figure: T </script>, 1 trace>");
+    // the spec itself, for front ends with a Plotly renderer
+    expect(sent[1].data["application/vnd.plotly.v1+json"]).toEqual({
+      data: fig.data,
+      layout: { ...fig.layout, height: 450 },
+      config: { responsive: true, displaylogo: false },
+    });
+  });
+
+  test("plotly.js travels with the first figure of each output set: a new writer is a new set", () => {
+    const fig = { data: [{ type: "scatter", x: [1, 2], y: [3, 4], name: "curve" }], layout: { title: "S", xaxis: { title: { text: "x" } }, yaxis: { title: "y" } } };
+    show(fig);
+    show(fig);
+    const first = outputSet();
+    setDisplayWriter((m) => sent.push(m)); // the kernel installs a new writer per execution and after clear_output
+    expect(outputSet()).not.toBe(first);
+    show(fig);
+    expect(sent.map((m) => html(m).includes("window.Plotly = Plotly"))).toEqual([true, false, true]);
+  });
+
+  test("a figure's HTML describes it without scripts (untrusted notebooks, static renderers)", () => {
+    show({ data: [{ type: "scatter", x: [1, 2, 3], y: [3, 4, 5], name: "curve <1>" }, { type: "bar", y: [1] }], layout: { title: { text: "Shifts" }, xaxis: { title: { text: "x₁" } }, yaxis: { title: "density" } } });
+    const staticPart = html(sent[0]).replace(/<script[\s\S]*?<\/script>/g, "");
+    expect(staticPart).toContain('class="transferlab-figure-static"');
+    expect(staticPart).toContain("<b>Shifts</b> <span>(x₁ vs density)</span>");
+    expect(staticPart).toContain("<li>curve &lt;1&gt;: scatter, 3 points</li><li>bar, 1 points</li>");
+    // the drawing replaces the description and sets the height
+    expect(html(sent[0])).toMatch(/el\.innerHTML="";el\.style\.height="450px";window\.Plotly\.newPlot/);
+  });
+
+  test("clearOutput goes to the kernel's hook, and is harmless outside a kernel", () => {
+    const calls: boolean[] = [];
+    const g = globalThis as Record<symbol, unknown>;
+    expect(() => clearOutput()).not.toThrow();
+    g[Symbol.for("transferlab.clearOutput")] = (wait: boolean) => calls.push(wait);
+    try {
+      clearOutput();
+      clearOutput(true);
+    } finally {
+      delete g[Symbol.for("transferlab.clearOutput")];
+    }
+    expect(calls).toEqual([false, true]);
   });
 
   test("arrays of records and DataFrame-likes become tables with head and tail", () => {
     const rows = Array.from({ length: 30 }, (_, i) => ({ i, v: i / 3 }));
     const b = bundleFor(rows, { head: 3, tail: 2 });
-    expect(b["text/html"]).toContain("<table");
-    expect(b["text/html"]).toContain("30 rows × 2 columns");
-    expect((b["text/html"].match(/<tr>/g) ?? []).length).toBe(1 + 3 + 1 + 2); // header, head, gap, tail
+    const table = b["text/html"] as string;
+    expect(table).toContain("<table");
+    expect(table).toContain("30 rows × 2 columns");
+    expect((table.match(/<tr>/g) ?? []).length).toBe(1 + 3 + 1 + 2); // header, head, gap, tail
     expect(b["text/plain"]).toContain("0.3333");
     const df = { columns: ["a", "b"], values: [[1, 2], [3, 4]], index: [0, 1], shape: [2, 2] };
     expect(bundleFor(df)["text/html"]).toContain("<td>4</td>");
@@ -40,9 +84,9 @@ describe("show", () => {
   test("tensors show shape, dtype and statistics", () => {
     const t = tf.tensor2d([[1, 2], [3, 4]]);
     const b = bundleFor(t);
-    expect(b["text/plain"]).toMatch(/Tensor float32 \[2 × 2\]\s+min 1\s+max 4\s+mean 2\.5(\s|$)/);
+    expect(b["text/plain"] as string).toMatch(/Tensor float32 \[2 × 2\]\s+min 1\s+max 4\s+mean 2\.5(\s|$)/);
     t.dispose();
-    expect(bundleFor(t)["text/plain"]).toMatch(/disposed/);
+    expect(bundleFor(t)["text/plain"] as string).toMatch(/disposed/);
   });
 
   test("objects can offer their own bundle via Symbol.for('Jupyter.display')", () => {
@@ -60,7 +104,7 @@ describe("show", () => {
     expect(ids.size).toBe(1);
     expect(sent[0].update).toBe(false);
     expect(sent[1].update).toBe(true);
-    expect(sent[1].data["text/plain"]).toMatch(/^steps 100% 1000\/1000 .* loss 0\.001000$/);
+    expect(sent[1].data["text/plain"] as string).toMatch(/^steps 100% 1000\/1000 .* loss 0\.001000$/);
   });
 
   test("progress rejects a non-positive total", () => {

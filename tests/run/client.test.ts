@@ -1,15 +1,17 @@
 /**
- * KernelClient against a real tslab kernel (one shared kernel: starting one takes seconds), and against
+ * KernelClient against the transferlab kernel (one shared kernel: starting one takes a couple of seconds),
+ * against plain tslab 1.0.22 (whose defects the client still copes with, for comparisons), and against
  * IPython's kernel as a protocol peer where it is installed.
  */
 import * as path from "path";
+import { tslabKernelArgv } from "../../kernel-ext/kernel/tslab";
 import { KernelClient, KernelDiedError } from "../../kernel-ext/run/client";
 import type { OutputEvent } from "../../kernel-ext/run/outputs";
 import { pythonWith, skipPeer } from "../helpers/peer";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-describe("KernelClient with tslab", () => {
+describe("KernelClient with the transferlab kernel", () => {
   const client = new KernelClient();
 
   beforeAll(async () => {
@@ -17,17 +19,18 @@ describe("KernelClient with tslab", () => {
     await client.start(undefined, ROOT);
     const t1 = Date.now();
     const first = await client.execute("1 + 1");
-    console.log(`tslab: kernel start ${t1 - t0} ms, first result after ${Date.now() - t1} ms (start to first result ${Date.now() - t0} ms)`);
+    console.log(`transferlab kernel: start ${t1 - t0} ms, first result after ${Date.now() - t1} ms (start to first result ${Date.now() - t0} ms)`);
     expect(first.status).toBe("ok");
+    expect(client.kernelInfo).toMatchObject({ implementation: "transferlab", status: "ok" });
   }, 90_000);
 
   afterAll(() => client.shutdown());
 
-  test("the last expression's value and console output arrive as stdout streams", async () => {
+  test("the last expression's value is an execute_result; console output arrives as stdout streams", async () => {
     const r = await client.execute("const a = 1 + 1; a");
     expect(r.status).toBe("ok");
     expect(typeof r.executionCount).toBe("number");
-    expect(r.outputs).toEqual([{ output_type: "stream", name: "stdout", text: "2\n" }]);
+    expect(r.outputs).toEqual([{ output_type: "execute_result", execution_count: r.executionCount, data: { "text/plain": "2" }, metadata: {} }]);
     const events: OutputEvent[] = [];
     const hi = await client.execute('console.log("hi"); console.log("there")', { onOutput: (e) => events.push(e) });
     expect(hi.outputs).toEqual([{ output_type: "stream", name: "stdout", text: "hi\nthere\n" }]);
@@ -37,25 +40,42 @@ describe("KernelClient with tslab", () => {
     expect(hi.timestamps["iopub.execute_input"]).toBeDefined();
   });
 
-  test("an error becomes an error output; the next cell survives tslab's abort window", async () => {
+  test("an error is the kernel's own error output; the next cell runs at once", async () => {
     const err = await client.execute('throw new TypeError("boom")');
     expect(err.status).toBe("error");
     expect(err.outputs).toHaveLength(1);
     expect(err.outputs[0]).toMatchObject({ output_type: "error", ename: "TypeError", evalue: "boom" });
-    expect(err.stderr).toContain("TypeError: boom");
-    // sent at once: tslab answers "abort" for 200 ms after an error, and the client re-sends
+    expect(err.stderr).toBe("");
     const next = await client.execute('console.log("after")');
     expect(next.status).toBe("ok");
+    expect(next.attempts).toBe(1);
     expect(next.outputs).toEqual([{ output_type: "stream", name: "stdout", text: "after\n" }]);
-    console.log(`the cell after an error was sent ${next.attempts} time(s)`);
     const ts = await client.execute('const n: number = "s";');
     expect(ts.status).toBe("error");
-    expect(ts.error).toMatchObject({ ename: "TSError" });
-    expect(ts.error!.evalue).toMatch(/not assignable to type 'number'/);
+    expect(ts.error).toMatchObject({ ename: "TypeScriptError" });
+    expect(ts.error!.evalue).toMatch(/^1:7 - Type 'string' is not assignable to type 'number'/);
+  });
+
+  test("input requests are answered by the stdin option; without it the cell's input() fails", async () => {
+    const asked: string[] = [];
+    const r = await client.execute('import { input } from "@transferlab/kernel-ext"; await input("size? ")', {
+      stdin: (prompt) => (asked.push(prompt), "42"),
+    });
+    expect(asked).toEqual(["size? "]);
+    expect(r.outputs).toMatchObject([{ output_type: "execute_result", data: { "text/plain": "'42'" } }]);
+    const refused = await client.execute('await input("size? ")');
+    expect(refused.status).toBe("error");
+  });
+
+  test("requestReply: any request on shell or control", async () => {
+    const c = await client.requestReply("complete_request", { code: "Math.fl", cursor_pos: 7 });
+    expect(c?.content.matches).toEqual(["floor"]);
+    const info = await client.requestReply("kernel_info_request", {}, { channel: "control" });
+    expect(info?.content.implementation).toBe("transferlab");
   });
 
   test("a display updated by id leaves one output with the final content, also from a later cell", async () => {
-    const r = await client.execute('import * as tslab from "tslab"; const d = tslab.newDisplay(); d.html("<b>1</b>"); d.html("<b>2</b>")');
+    const r = await client.execute('import * as tslab from "tslab"; const d = tslab.newDisplay(); d.html("<b>1</b>"); d.html("<b>2</b>");');
     expect(r.status).toBe("ok");
     expect(r.outputs).toEqual([{ output_type: "display_data", data: { "text/html": "<b>2</b>" }, metadata: {} }]);
     const later = await client.execute('d.html("<b>3</b>")');
@@ -68,6 +88,8 @@ describe("KernelClient with tslab", () => {
     expect(r.status).toBe("timeout");
     expect(r.error).toMatchObject({ ename: "CellTimeoutError" });
     expect(r.error!.evalue).toMatch(/exceeded the timeout of 1.5 s/);
+    // the timeout replaces the kernel's own report of the interrupt: one error output
+    expect(r.outputs.filter((o) => o.output_type === "error")).toEqual([r.error]);
     expect(r.durationMs).toBeLessThan(10_000);
     const after = await client.execute("console.log(40 + 2)");
     expect(after.outputs).toEqual([{ output_type: "stream", name: "stdout", text: "42\n" }]);
@@ -92,6 +114,27 @@ describe("KernelClient with tslab", () => {
     await expect(died).rejects.toThrow(/exit code 3/);
     expect(client.alive).toBe(false);
     await expect(client.execute("1")).rejects.toThrow(/not running/);
+  });
+});
+
+describe("KernelClient with plain tslab 1.0.22 (the baseline)", () => {
+  const client = new KernelClient();
+  beforeAll(() => client.start(tslabKernelArgv(), ROOT), 90_000);
+  afterAll(() => client.shutdown());
+
+  test("its stderr-only errors become error outputs; the next cell survives its abort window", async () => {
+    const err = await client.execute('throw new TypeError("boom")');
+    expect(err.status).toBe("error");
+    expect(err.outputs).toHaveLength(1);
+    expect(err.outputs[0]).toMatchObject({ output_type: "error", ename: "TypeError", evalue: "boom" });
+    expect(err.stderr).toContain("TypeError: boom");
+    // sent at once: tslab answers "abort" for 200 ms after an error, and the client re-sends
+    const next = await client.execute('console.log("after")');
+    expect(next.status).toBe("ok");
+    expect(next.outputs).toEqual([{ output_type: "stream", name: "stdout", text: "after\n" }]);
+    console.log(`plain tslab: the cell after an error was sent ${next.attempts} time(s)`);
+    const ts = await client.execute('const n: number = "s";');
+    expect(ts.error).toMatchObject({ ename: "TSError" });
   });
 });
 

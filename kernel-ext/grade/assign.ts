@@ -1,0 +1,63 @@
+/** `tlab grade assign`: the student edition of each source, with nbgrader checksums recorded. */
+import * as fs from "fs";
+import * as path from "path";
+import type { Notebook } from "../notebook";
+import { readNotebook, writeFileAtomic, writeNotebookAtomic } from "../notebook";
+import { nbgraderMeta, studentEdition } from "../export/editions";
+import { computeChecksum, gradeId, isGrade, isLocked, isSolution } from "./checksum";
+
+/** Problems in an exercise source that would make grading ambiguous: missing or repeated grade ids. */
+export function checkSource(nb: Notebook, file: string): void {
+  const seen = new Set<string>();
+  nb.cells.forEach((cell, i) => {
+    const meta = nbgraderMeta(cell);
+    if (!meta || !(meta.grade || meta.solution || meta.locked)) return;
+    const id = meta.grade_id;
+    if (!id) throw new Error(`${file}, cell ${i + 1}: an nbgrader cell needs a grade_id`);
+    if (seen.has(id)) throw new Error(`${file}, cell ${i + 1}: grade_id "${id}" is used twice`);
+    seen.add(id);
+    if (meta.grade && !(Number(meta.points) >= 0)) throw new Error(`${file}, cell ${i + 1} ("${id}"): points must be a number ≥ 0, got ${JSON.stringify(meta.points)}`);
+  });
+  if (seen.size === 0) throw new Error(`${file}: no nbgrader cells (is this an exercise source?)`);
+}
+
+/** The student edition with checksums of every nbgrader cell, as nbgrader's generate_assignment. */
+export function releaseEdition(nb: Notebook, file: string): Notebook {
+  checkSource(nb, file);
+  const student = studentEdition(nb, file);
+  for (const cell of student.cells) {
+    const meta = nbgraderMeta(cell);
+    if (!meta || !gradeId(cell) || !(isGrade(cell) || isSolution(cell) || isLocked(cell))) continue;
+    meta.checksum = computeChecksum(cell);
+  }
+  return student;
+}
+
+export const STUDENT_README = `# Exercises
+
+Install the TypeScript kernel and the course library once (Node.js 20 or later):
+
+    npm install transferlab @transferlab/kernel-ext
+    npx tlab kernel install --user
+
+Open the notebook in Jupyter, choose the kernel "TypeScript (transferlab)", replace each
+\`throw new Error("not implemented");\` by your answer, and check your work before handing it in:
+
+    npx tlab grade validate NOTEBOOK.ipynb
+
+Do not edit or delete the test cells or the locked cells: they are restored from the original when
+your notebook is graded, and more tests are added then.
+`;
+
+export function assign(sources: string[], out: string): string[] {
+  fs.mkdirSync(out, { recursive: true });
+  const written: string[] = [];
+  for (const src of sources) {
+    const target = path.join(out, path.basename(src));
+    if (path.resolve(target) === path.resolve(src)) throw new Error(`${src}: --out would overwrite the source; choose another folder`);
+    writeNotebookAtomic(target, releaseEdition(readNotebook(src), src));
+    written.push(target);
+  }
+  writeFileAtomic(path.join(out, "README.md"), STUDENT_README);
+  return written;
+}

@@ -1,0 +1,196 @@
+/** `tlab grade …`: the subcommands of DESIGN.md's grading contract; each takes --json. */
+import * as os from "os";
+import * as path from "path";
+import { parseArgs } from "util";
+
+export const GRADE_USAGE = `usage:
+  tlab grade assign SOURCE.ipynb... --out DIR      student editions (+ README.md) for release
+  tlab grade validate STUDENT.ipynb [--timeout S]   run the visible tests; exit 1 if one fails
+  tlab grade autograde --source SOURCE.ipynb [--source …] --submissions DIR --gradebook FILE.sqlite
+             [--timeout S] [--notebook-timeout S] [--memory MB] [--workers N] [--student ID]
+             [--roster FILE] [--force]
+  tlab grade override --gradebook F --student ID --cell GRADE_ID --score N [--comment TEXT] [--notebook NAME]
+  tlab grade feedback --gradebook FILE.sqlite --submissions DIR --out DIR
+  tlab grade export --gradebook FILE.sqlite [--csv OUT.csv] [--gradescope OUT_DIR]
+  every subcommand takes --json for machine-readable output`;
+
+export class GradeUsageError extends Error {}
+
+type Spec = Record<string, { type: "string" | "boolean"; multiple?: boolean }>;
+
+function parse(args: string[], options: Spec) {
+  try {
+    const r = parseArgs({ args, options: { ...options, json: { type: "boolean" } }, allowPositionals: true, strict: true });
+    return { values: r.values as Record<string, string | string[] | boolean | undefined>, positionals: r.positionals };
+  } catch (e) {
+    throw new GradeUsageError((e as Error).message);
+  }
+}
+
+function need(v: unknown, flag: string): string {
+  if (typeof v !== "string" || v === "") throw new GradeUsageError(`${flag} is required`);
+  return v;
+}
+
+function num(v: unknown, flag: string, min = 0): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new GradeUsageError(`${flag} must be a number ≥ ${min}, got "${v}"`);
+  return n;
+}
+
+const out = (json: boolean, value: unknown, text: () => void) => (json ? console.log(JSON.stringify(value, null, 2)) : text());
+
+const fmtTime = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${Math.round(s)}s`);
+
+export async function gradeCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case "assign": {
+      const { values, positionals } = parse(rest, { out: { type: "string" } });
+      if (positionals.length === 0) throw new GradeUsageError("grade assign needs at least one SOURCE.ipynb");
+      const { assign } = await import("./assign");
+      const written = assign(positionals, need(values.out, "--out"));
+      out(Boolean(values.json), { written }, () => {
+        for (const f of written) console.log(`tlab grade assign: ${f}`);
+        console.log(`tlab grade assign: ${path.join(String(values.out), "README.md")} tells students how to install and validate`);
+      });
+      return 0;
+    }
+    case "validate": {
+      const { values, positionals } = parse(rest, { timeout: { type: "string" } });
+      if (positionals.length !== 1) throw new GradeUsageError("grade validate takes one STUDENT.ipynb");
+      const { validate } = await import("./validate");
+      const v = await validate(positionals[0], num(values.timeout, "--timeout"));
+      out(Boolean(values.json), v, () => {
+        for (const g of v.grades) {
+          const pts = g.score === null ? `?/${g.max_score}` : `${g.score}/${g.max_score}`;
+          console.log(`  ${g.status === "passed" ? "PASS" : g.status === "partial" ? "PART" : g.status === "manual" ? "HAND" : "FAIL"}  ${g.grade_id}  ${pts}${g.status === "passed" ? "" : `  ${g.message}`}`);
+        }
+        console.log(`${v.notebook}: ${v.score}/${v.max_score} points from the visible tests${v.passed ? "" : "; some tests fail"} (more tests are run when it is graded)`);
+      });
+      return v.passed ? 0 : 1;
+    }
+    case "autograde": {
+      const { values } = parse(rest, {
+        source: { type: "string", multiple: true },
+        submissions: { type: "string" },
+        gradebook: { type: "string" },
+        timeout: { type: "string" },
+        "notebook-timeout": { type: "string" },
+        memory: { type: "string" },
+        workers: { type: "string" },
+        student: { type: "string" },
+        roster: { type: "string" },
+        force: { type: "boolean" },
+      });
+      const sources = (values.source as string[] | undefined) ?? [];
+      if (sources.length === 0) throw new GradeUsageError("--source is required");
+      const json = Boolean(values.json);
+      const tty = process.stderr.isTTY && !json;
+      const { autograde } = await import("./autograde");
+      const warnings: string[] = [];
+      const t0 = Date.now();
+      const results = await autograde({
+        sources,
+        submissions: need(values.submissions, "--submissions"),
+        gradebook: need(values.gradebook, "--gradebook"),
+        timeoutSec: num(values.timeout, "--timeout"),
+        notebookTimeoutSec: num(values["notebook-timeout"], "--notebook-timeout", 1),
+        memoryMb: num(values.memory, "--memory", 64),
+        workers: num(values.workers, "--workers", 1) ?? os.cpus().length,
+        student: values.student as string | undefined,
+        roster: values.roster as string | undefined,
+        force: Boolean(values.force),
+        onWarning: (m) => warnings.push(m) && !json && console.error(`tlab grade autograde: warning: ${m}`),
+        onResult: (r) => {
+          if (json) return;
+          if (tty) process.stderr.write("\r\x1b[K");
+          const flag = r.status === "ok" ? "" : `  [${r.status}]`;
+          const why = r.message ? `  ${r.message}` : "";
+          console.log(`${r.student}  ${r.notebook}  ${r.score}/${r.max_score}${flag}${r.regraded ? `  (regraded: ${r.regraded})` : ""}${why}`);
+        },
+        onProgress: ({ done, total, etaSec }) => {
+          if (json) return;
+          const width = 30;
+          const bar = "#".repeat(Math.round((done / total) * width)).padEnd(width, ".");
+          const line = `[${bar}] ${done}/${total}  ETA ${etaSec === null ? "?" : fmtTime(etaSec)}`;
+          if (tty) process.stderr.write(`\r\x1b[K${line}`);
+          else if (done === total || done % 10 === 0) process.stderr.write(`${line}\n`);
+        },
+      });
+      if (tty) process.stderr.write("\r\x1b[K");
+      const graded = results.filter((r) => !r.skipped);
+      const byStatus: Record<string, number> = {};
+      for (const r of results) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+      const seconds = (Date.now() - t0) / 1000;
+      const summary = { graded: graded.length, skipped: results.length - graded.length, byStatus, seconds, warnings };
+      out(json, { summary, results }, () => {
+        const skipped = results.filter((r) => r.skipped);
+        if (skipped.length) console.log(`${skipped.length} submission(s) already graded for the same source: kept (--force regrades)`);
+        console.log(
+          `tlab grade autograde: ${graded.length} graded, ${summary.skipped} kept, in ${fmtTime(seconds)}; ` +
+            Object.entries(byStatus)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(", "),
+        );
+      });
+      return 0;
+    }
+    case "override": {
+      const { values } = parse(rest, {
+        gradebook: { type: "string" },
+        student: { type: "string" },
+        cell: { type: "string" },
+        score: { type: "string" },
+        comment: { type: "string" },
+        notebook: { type: "string" },
+      });
+      const { Gradebook } = await import("./gradebook");
+      const gb = new Gradebook(need(values.gradebook, "--gradebook"), { mustExist: true });
+      try {
+        const student = need(values.student, "--student");
+        const cell = need(values.cell, "--cell");
+        const score = num(need(values.score, "--score"), "--score")!;
+        const r = gb.override(student, cell, score, (values.comment as string | undefined) ?? "", values.notebook as string | undefined);
+        const sub = gb.submission(student, r.notebook)!;
+        out(Boolean(values.json), { student, notebook: r.notebook, cell, score, total: sub.score, max_score: sub.max_score }, () =>
+          console.log(`tlab grade override: ${student} ${r.notebook} ${cell} = ${score}/${r.max_score}; total ${sub.score}/${sub.max_score}`),
+        );
+      } finally {
+        gb.close();
+      }
+      return 0;
+    }
+    case "export": {
+      const { values } = parse(rest, { gradebook: { type: "string" }, csv: { type: "string" }, gradescope: { type: "string" } });
+      if (!values.csv && !values.gradescope) throw new GradeUsageError("grade export needs --csv OUT.csv and/or --gradescope OUT_DIR");
+      const { exportCsv, exportGradescope } = await import("./report");
+      const { Gradebook } = await import("./gradebook");
+      const gb = new Gradebook(need(values.gradebook, "--gradebook"), { mustExist: true });
+      try {
+        const written: string[] = [];
+        if (values.csv) written.push(exportCsv(gb, values.csv as string));
+        if (values.gradescope) written.push(...exportGradescope(gb, values.gradescope as string));
+        out(Boolean(values.json), { written }, () => console.log(`tlab grade export: ${written.length} file(s): ${written.slice(0, 3).join(", ")}${written.length > 3 ? ", …" : ""}`));
+      } finally {
+        gb.close();
+      }
+      return 0;
+    }
+    case "feedback": {
+      const { values } = parse(rest, { gradebook: { type: "string" }, submissions: { type: "string" }, out: { type: "string" } });
+      const { feedback } = await import("./feedback");
+      const pages = await feedback(need(values.gradebook, "--gradebook"), need(values.submissions, "--submissions"), need(values.out, "--out"));
+      out(Boolean(values.json), { pages }, () => console.log(`tlab grade feedback: ${pages.length} page(s) in ${values.out}`));
+      return 0;
+    }
+    case undefined:
+    case "--help":
+    case "-h":
+      console.log(GRADE_USAGE);
+      return sub === undefined ? 2 : 0;
+    default:
+      throw new GradeUsageError(`unknown grade subcommand "${sub}"`);
+  }
+}

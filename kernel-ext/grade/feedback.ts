@@ -1,0 +1,67 @@
+/**
+ * `tlab grade feedback`: one HTML page per student and notebook through the handout exporter: their code,
+ * their outputs, points and messages under each graded cell; a hidden test shows its name and pass/fail,
+ * never its code or its outputs.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { Cell, Notebook } from "../notebook";
+import { readNotebook, writeFileAtomic } from "../notebook";
+import { nbgraderMeta } from "../export/editions";
+import { renderHandout } from "../export/handout";
+import { Gradebook, type GradeRow, type SubmissionRow } from "./gradebook";
+import { gradeId } from "./checksum";
+import { hasHiddenTests } from "./restore";
+
+const md = (source: string): Cell => ({ cell_type: "markdown", id: `fb-${Math.random().toString(36).slice(2, 10)}`, metadata: {}, source });
+const esc = (s: string) => s.replace(/[<>&*_`[\]\\]/g, (c) => `\\${c}`);
+
+export function feedbackNotebook(graded: Notebook, sub: SubmissionRow, grades: GradeRow[]): Notebook {
+  const byId = new Map(grades.map((g) => [g.grade_id, g]));
+  const cells: Cell[] = [
+    md(
+      `# Feedback: ${esc(sub.notebook)}\n\nStudent **${esc(sub.student)}** · score **${sub.score} / ${sub.max_score}**` +
+        (sub.status === "ok" ? "" : ` · ${sub.status}`) +
+        (sub.message ? `\n\n${esc(sub.message)}` : ""),
+    ),
+  ];
+  for (const cell of graded.cells) {
+    const id = gradeId(cell);
+    const g = id ? byId.get(id) : undefined;
+    const c: Cell = JSON.parse(JSON.stringify(cell));
+    delete (c.metadata as Record<string, unknown>).nbgrader;
+    const hidden = Boolean(g?.hidden) || (nbgraderMeta(cell)?.grade && hasHiddenTests(cell));
+    if (hidden && c.cell_type === "code") {
+      c.source = `// test "${id}" includes hidden tests: its code is not shown`;
+      c.outputs = [];
+    }
+    cells.push(c);
+    if (g) {
+      const score = g.override_score ?? g.score;
+      const line = `**${esc(id)}**: ${score === null ? "not graded yet" : `${score} / ${g.max_score}`} — ${esc(g.message)}` + (g.override_comment ? `\n\n> ${esc(g.override_comment)}` : "");
+      cells.push(md(line));
+    }
+  }
+  return { ...graded, cells, metadata: { ...graded.metadata } };
+}
+
+export async function feedback(gradebook: string, submissions: string, out: string): Promise<string[]> {
+  const gb = new Gradebook(gradebook, { mustExist: true });
+  const pages: string[] = [];
+  try {
+    for (const sub of gb.submissions()) {
+      const file = path.join(submissions, sub.student, `${sub.notebook}.graded.ipynb`);
+      if (!fs.existsSync(file)) continue; // missing or invalid submissions: nothing ran, the export says why
+      const nb = feedbackNotebook(readNotebook(file), sub, gb.grades(sub.student, sub.notebook));
+      delete (nb.metadata as Record<string, unknown>).tlab_grade;
+      const page = renderHandout(nb, { edition: "instructor", file: `${sub.notebook}.ipynb` });
+      const target = path.join(out, sub.student, `${sub.notebook}.html`);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      writeFileAtomic(target, page.html);
+      pages.push(target);
+    }
+  } finally {
+    gb.close();
+  }
+  return pages;
+}

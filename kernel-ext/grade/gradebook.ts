@@ -1,0 +1,121 @@
+/**
+ * The gradebook: SQLite through better-sqlite3. Each submission's grades are written in one transaction,
+ * with WAL journaling, so a run killed half way loses nothing that was reported as graded.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import Database from "better-sqlite3";
+import type { CellGrade } from "./score";
+
+export type SubmissionStatus = "ok" | "tampered" | "timeout" | "memory" | "crashed" | "invalid" | "missing" | "error";
+
+export interface SubmissionRow {
+  student: string;
+  notebook: string;
+  status: SubmissionStatus;
+  score: number;
+  max_score: number;
+  source_hash: string;
+  /** sha256 of the submitted file ("" when there was none): a new hand-in is regraded */
+  submission_hash: string;
+  message: string;
+  tampering: string;
+  seconds: number;
+  graded_at: string;
+}
+
+export interface GradeRow extends Omit<CellGrade, "hidden"> {
+  student: string;
+  notebook: string;
+  hidden: number;
+  override_score: number | null;
+  override_comment: string | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS submissions (
+  student TEXT NOT NULL, notebook TEXT NOT NULL, status TEXT NOT NULL, score REAL NOT NULL, max_score REAL NOT NULL,
+  source_hash TEXT NOT NULL, submission_hash TEXT NOT NULL, message TEXT NOT NULL, tampering TEXT NOT NULL, seconds REAL NOT NULL, graded_at TEXT NOT NULL,
+  PRIMARY KEY (student, notebook));
+CREATE TABLE IF NOT EXISTS grades (
+  student TEXT NOT NULL, notebook TEXT NOT NULL, grade_id TEXT NOT NULL, score REAL, max_score REAL NOT NULL,
+  status TEXT NOT NULL, message TEXT NOT NULL, hidden INTEGER NOT NULL,
+  PRIMARY KEY (student, notebook, grade_id));
+CREATE TABLE IF NOT EXISTS overrides (
+  student TEXT NOT NULL, notebook TEXT NOT NULL, grade_id TEXT NOT NULL, score REAL NOT NULL, comment TEXT NOT NULL, at TEXT NOT NULL,
+  PRIMARY KEY (student, notebook, grade_id));
+`;
+
+export class Gradebook {
+  readonly db: Database.Database;
+  constructor(readonly file: string, options: { mustExist?: boolean } = {}) {
+    if (options.mustExist && !fs.existsSync(file)) throw new Error(`${file}: no such gradebook (run tlab grade autograde first)`);
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const fresh = !fs.existsSync(file);
+    this.db = new Database(file);
+    // only the grader reads it: student code runs as another user where the machine allows
+    if (fresh) fs.chmodSync(file, 0o600);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("busy_timeout = 5000");
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  submission(student: string, notebook: string): SubmissionRow | undefined {
+    return this.db.prepare("SELECT * FROM submissions WHERE student = ? AND notebook = ?").get(student, notebook) as SubmissionRow | undefined;
+  }
+
+  submissions(): SubmissionRow[] {
+    return this.db.prepare("SELECT * FROM submissions ORDER BY student, notebook").all() as SubmissionRow[];
+  }
+
+  grades(student: string, notebook: string): GradeRow[] {
+    return this.db
+      .prepare(
+        `SELECT g.*, o.score AS override_score, o.comment AS override_comment FROM grades g
+         LEFT JOIN overrides o USING (student, notebook, grade_id) WHERE g.student = ? AND g.notebook = ? ORDER BY g.rowid`,
+      )
+      .all(student, notebook) as GradeRow[];
+  }
+
+  /** Replace a submission's grades in one transaction; manual overrides stay and count in the total. */
+  record(row: Omit<SubmissionRow, "score" | "max_score">, grades: CellGrade[]): SubmissionRow {
+    const tx = this.db.transaction(() => {
+      this.db.prepare("DELETE FROM grades WHERE student = ? AND notebook = ?").run(row.student, row.notebook);
+      const ins = this.db.prepare("INSERT INTO grades VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      for (const g of grades) ins.run(row.student, row.notebook, g.grade_id, g.score, g.max_score, g.status, g.message, g.hidden ? 1 : 0);
+      const full: SubmissionRow = { ...row, score: 0, max_score: grades.reduce((s, g) => s + g.max_score, 0) };
+      this.db
+        .prepare("INSERT OR REPLACE INTO submissions VALUES (@student, @notebook, @status, @score, @max_score, @source_hash, @submission_hash, @message, @tampering, @seconds, @graded_at)")
+        .run(full);
+      this.retotal(row.student, row.notebook);
+    });
+    tx();
+    return this.submission(row.student, row.notebook)!;
+  }
+
+  private retotal(student: string, notebook: string): void {
+    const total = this.grades(student, notebook).reduce((s, g) => s + (g.override_score ?? g.score ?? 0), 0);
+    this.db.prepare("UPDATE submissions SET score = ? WHERE student = ? AND notebook = ?").run(total, student, notebook);
+  }
+
+  /** A manual grade for one cell; `notebook` may be omitted when the grade id names one cell only. */
+  override(student: string, gradeId: string, score: number, comment: string, notebook?: string): { notebook: string; max_score: number } {
+    const rows = this.db
+      .prepare(`SELECT notebook, max_score FROM grades WHERE student = ? AND grade_id = ?${notebook ? " AND notebook = ?" : ""}`)
+      .all(...(notebook ? [student, gradeId, notebook] : [student, gradeId])) as { notebook: string; max_score: number }[];
+    if (rows.length === 0) throw new Error(`no cell "${gradeId}" graded for student "${student}"${notebook ? ` in ${notebook}` : ""} in ${this.file}`);
+    if (rows.length > 1) throw new Error(`cell "${gradeId}" exists in ${rows.map((r) => r.notebook).join(", ")}: say which with --notebook`);
+    const { notebook: nb, max_score } = rows[0];
+    if (!(score >= 0 && score <= max_score)) throw new Error(`--score must be between 0 and ${max_score} for "${gradeId}", got ${score}`);
+    this.db.transaction(() => {
+      this.db.prepare("INSERT OR REPLACE INTO overrides VALUES (?, ?, ?, ?, ?, ?)").run(student, nb, gradeId, score, comment, new Date().toISOString());
+      this.retotal(student, nb);
+    })();
+    return { notebook: nb, max_score };
+  }
+}

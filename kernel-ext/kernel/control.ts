@@ -1,0 +1,107 @@
+/**
+ * The control and heartbeat channels, on a worker thread: a cell that loops forever blocks the main
+ * thread, and Jupyter must still be able to interrupt it (interrupt_request → SIGINT to ourselves, which
+ * stops the cell's synchronous code), shut the kernel down, and see it alive on the heartbeat.
+ *
+ * Worker → main: {type: "bound"}, {type: "failed", message}, {type: "shutdown", restart, parent},
+ * {type: "interrupt"} (where there are no signals). Main → worker: {type: "stop"}, answered by setting
+ * `stopped[0]` to 1 once the sockets are closed (the main thread may be blocked waiting for it: a process
+ * that exits while a worker holds zeromq sockets aborts in zeromq's cleanup).
+ */
+import { parentPort, workerData } from "worker_threads";
+import * as zmq from "zeromq";
+import { channelAddress, type ConnectionInfo } from "../run/connection";
+import { decode, encode, newMessage, type Message } from "../run/message";
+
+export interface ControlData {
+  connection: ConnectionInfo;
+  session: string;
+  kernelInfo: Record<string, unknown>;
+  /** an Int32Array(1) over shared memory: 1 once the worker closed its sockets */
+  stopped: SharedArrayBuffer;
+}
+
+/** How long the main thread has to begin shutting down (a cell may block it) before the worker kills the process. */
+const SHUTDOWN_GRACE_MS = 1000;
+
+async function main(data: ControlData): Promise<void> {
+  const { connection, session } = data;
+  // linger: a reply sent just before the sockets close (shutdown_reply) still goes out
+  const control = new zmq.Router({ linger: 200 });
+  const hb = new zmq.Reply({ linger: 0 });
+  try {
+    await control.bind(channelAddress(connection, "control"));
+    await hb.bind(channelAddress(connection, "hb"));
+  } catch (e) {
+    parentPort!.postMessage({ type: "failed", message: (e as Error).message });
+    return;
+  }
+  const stopped = new Int32Array(data.stopped);
+  let failsafe: NodeJS.Timeout | undefined;
+  parentPort!.on("message", (m: { type: string }) => {
+    if (m.type !== "stop") return;
+    clearTimeout(failsafe); // the main thread is on its way out
+    control.close();
+    hb.close();
+    Atomics.store(stopped, 0, 1);
+    Atomics.notify(stopped, 0);
+    parentPort!.close();
+  });
+  parentPort!.postMessage({ type: "bound" });
+
+  void (async () => {
+    try {
+      for await (const frames of hb) await hb.send(frames);
+    } catch {
+      // closed
+    }
+  })();
+
+  let sending = Promise.resolve();
+  const reply = (req: Message, type: string, content: object) => {
+    const msg = newMessage(type, content, session, req.header);
+    msg.identities = req.identities;
+    sending = sending.then(() => control.send(encode(connection.key, msg))).catch(() => undefined);
+    return sending;
+  };
+
+  try {
+    for await (const frames of control) {
+      let req: Message;
+      try {
+        req = decode(connection.key, frames);
+      } catch {
+        continue; // unsigned or malformed: ignore, as the spec says
+      }
+      switch (req.header.msg_type) {
+        case "interrupt_request":
+          interrupt();
+          await reply(req, "interrupt_reply", { status: "ok" });
+          break;
+        case "kernel_info_request":
+          await reply(req, "kernel_info_reply", data.kernelInfo);
+          break;
+        case "shutdown_request": {
+          const restart = Boolean(req.content.restart);
+          await reply(req, "shutdown_reply", { status: "ok", restart });
+          parentPort!.postMessage({ type: "shutdown", restart, parent: req.header });
+          interrupt(); // a cell looping forever would keep the main thread from shutting down
+          failsafe = setTimeout(() => process.kill(process.pid, "SIGKILL"), SHUTDOWN_GRACE_MS);
+          break;
+        }
+        default:
+          // debug_request and others: this kernel does not implement them (debugger: false)
+          break;
+      }
+    }
+  } catch {
+    // closed
+  }
+}
+
+function interrupt(): void {
+  if (process.platform === "win32") parentPort!.postMessage({ type: "interrupt" });
+  else process.kill(process.pid, "SIGINT");
+}
+
+if (parentPort) void main(workerData as ControlData);

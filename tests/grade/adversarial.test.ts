@@ -1,0 +1,213 @@
+/**
+ * autograde end to end on one class of submissions: right, wrong and failing answers, and adversarial ones.
+ * Every student ends with a recorded, explained result, and the run goes on. Kernels run here: two workers.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Notebook } from "../../kernel-ext/notebook";
+import { autograde, type GradedSubmission } from "../../kernel-ext/grade/autograde";
+import { gradeId } from "../../kernel-ext/grade/checksum";
+import { Gradebook } from "../../kernel-ext/grade/gradebook";
+import { FIXTURE, RIGHT, submission, writeSubmission } from "./helpers";
+
+const isRoot = process.getuid?.() === 0 && process.platform === "linux";
+let tmp: string, sourceFile: string, subs: string, gradebook: string;
+let results: Map<string, GradedSubmission>;
+const MARK = "4242.123"; // sleep's argument: finds the children in /proc
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "tlab-grade-test-")); // 0700: sources stay private
+  fs.mkdirSync(path.join(tmp, "source"), { mode: 0o700 });
+  sourceFile = path.join(tmp, "source", "squares.ipynb");
+  fs.copyFileSync(FIXTURE, sourceFile);
+  subs = path.join(tmp, "submitted");
+  gradebook = path.join(tmp, "gradebook.sqlite");
+  const w = (student: string, nb: Notebook | string | Buffer) => writeSubmission(subs, student, nb);
+  w("right", submission({ ...RIGHT, square: RIGHT.square + '\nconsole.error("DeprecationWarning: a library warns on stderr");' }));
+  w("wrong", submission({ square: "function square(x: number): number {\n  return x * Math.abs(x);\n}", total: "function total(xs: number[]): number {\n  return xs.length === 2 ? 3 : 0;\n}" }));
+  w("typeerror", submission({ square: RIGHT.square + "\nconst oops: string = 5;", total: RIGHT.total }));
+  w("stub", submission({}));
+  w("infinite-loop", submission({ ...RIGHT, square: RIGHT.square + "\nwhile (true) {}" }));
+  w("busy-await", submission({ ...RIGHT, square: RIGHT.square + "\nwhile (true) { await Promise.resolve(); }" }));
+  w("memory-bomb", submission({ ...RIGHT, square: RIGHT.square + "\nconst hoard: Buffer[] = [];\nwhile (true) hoard.push(Buffer.alloc(64 * 1024 * 1024, 1));" }));
+  w("spawn-child", submission({ ...RIGHT, square: RIGHT.square + `\nimport { spawn } from "child_process";\nconst kids = [spawn("sleep", ["${MARK}"], { detached: true, stdio: "ignore" }), spawn("sleep", ["${MARK}"], { stdio: "ignore" })];\nkids.forEach((k) => k.unref());\nawait new Promise((r) => setTimeout(r, 300));\nconsole.log("children", kids.map((k) => k.pid !== undefined && k.exitCode === null));` }));
+  w("exit", submission({ ...RIGHT, total: "process.exit(3);" }));
+  w("read-source", submission({ ...RIGHT, square: RIGHT.square + `\nimport * as fs from "fs";\nfor (const p of ["..", ${JSON.stringify(sourceFile)}, ${JSON.stringify(path.join(subs, "right", "squares.ipynb"))}]) {\n  try { console.log(fs.statSync(p).isDirectory() ? fs.readdirSync(p).join(" ") : fs.readFileSync(p, "utf8")); } catch (e) { console.log("denied", p, (e as Error).message); }\n}` }));
+  w("overwrite-gradebook", submission({ ...RIGHT, square: RIGHT.square + `\nimport * as fs from "fs";\nfs.writeFileSync(${JSON.stringify(gradebook)}, "gone");` }));
+  w("network", submission({ ...RIGHT, square: RIGHT.square + `\nimport * as http from "http";\nawait new Promise((ok, ko) => http.get("http://192.0.2.1:9/", ok).on("error", ko).setTimeout(2000, () => ko(new Error("no answer"))));` }));
+  w("deleted-test", submission(RIGHT, (nb) => void (nb.cells = nb.cells.filter((c) => gradeId(c) !== "test_square"))));
+  w("edited-locked", submission(RIGHT, (nb) => void (nb.cells.find((c) => gradeId(c) === "setup")!.source = "const data: number[] = [6];")));
+  w("huge-output", submission({ ...RIGHT, square: RIGHT.square + '\nfor (let i = 0; i < 100; i++) console.log("x".repeat(1_000_000));' }));
+  w("late-throw", submission({ ...RIGHT, square: RIGHT.square + '\nsetTimeout(() => { throw new Error("thrown by a timer after the cell"); }, 50);' }));
+  w("patch-assert", submission({ ...RIGHT, square: "function square(x: number): number {\n  return 0;\n}\nrequire(\"assert\").strictEqual = () => {};" }));
+  w("invalid-json", '{"cells": [');
+  w("not-a-notebook", JSON.stringify({ hello: "world" }));
+  w("not-utf8", Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
+  w("wrong-kernel", submission(RIGHT, (nb) => void (nb.metadata.kernelspec = { name: "python3", display_name: "Python 3", language: "python" })));
+  fs.mkdirSync(path.join(subs, "empty-folder"));
+  const roster = path.join(tmp, "roster.txt");
+  fs.writeFileSync(roster, "# students\nright\nabsent\n");
+  const all = await autograde({ sources: [sourceFile], submissions: subs, gradebook, roster, timeoutSec: 15, notebookTimeoutSec: 90, memoryMb: 700, workers: 2, outputCap: 64 * 1024 });
+  results = new Map(all.map((r) => [r.student, r]));
+}, 600_000);
+
+afterAll(() => {
+  // TLAB_GRADE_KEEP=1 keeps the folder and a summary of every result, for a look by hand
+  if (process.env.TLAB_GRADE_KEEP) fs.writeFileSync(path.join(tmp, "results.json"), JSON.stringify([...results.values()].map(({ grades, ...r }) => r), null, 1));
+  else fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const get = (s: string) => {
+  const r = results.get(s);
+  if (!r) throw new Error(`no result for ${s}`);
+  return r;
+};
+const cell = (s: string, id: string) => get(s).grades.find((g) => g.grade_id === id)!;
+
+describe("autograde: scores", () => {
+  it("gives full points to right answers; a stderr warning costs nothing", () => {
+    expect(get("right")).toMatchObject({ status: "ok", score: 5, max_score: 6 });
+  });
+  it("gives partial credit from a test cell's last value and fails hidden tests", () => {
+    expect(cell("wrong", "test_square")).toMatchObject({ score: 0, status: "failed", message: "failed", hidden: true });
+    expect(cell("wrong", "test_total")).toMatchObject({ score: 1.5, status: "partial" });
+  });
+  it("a type error fails its own cell only; later test cells still run", () => {
+    expect(cell("typeerror", "test_square").status).toBe("failed");
+    expect(cell("typeerror", "test_total")).toMatchObject({ score: 3, status: "passed" });
+  });
+  it("the stub scores zero", () => expect(get("stub")).toMatchObject({ status: "ok", score: 0 }));
+  it("writes the graded notebook next to the submission", () => {
+    const nb = JSON.parse(fs.readFileSync(path.join(subs, "right", "squares.graded.ipynb"), "utf8"));
+    expect(nb.metadata.tlab_grade.status).toBe("ok");
+  });
+  it("lists roster students without a submission and empty folders as missing", () => {
+    expect(get("absent")).toMatchObject({ status: "missing", score: 0 });
+    expect(get("empty-folder")).toMatchObject({ status: "missing" });
+    expect(get("empty-folder").message).toMatch(/no squares\.ipynb/);
+  });
+});
+
+describe("autograde: adversarial submissions", () => {
+  it("an infinite loop times out its cell; the tests after it still count", () => {
+    expect(get("infinite-loop").status).toBe("timeout");
+    expect(get("infinite-loop").message).toMatch(/longer than/);
+  });
+  it("a busy await loop times out", () => expect(get("busy-await").status).toBe("timeout"));
+  it("a memory bomb is killed and recorded as memory", () => {
+    expect(get("memory-bomb").status).toBe("memory");
+    expect(get("memory-bomb").message).toMatch(/more than 700 MB/);
+  });
+  it("leaves no child process behind", () => {
+    const left = fs
+      .readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(MARK);
+        } catch {
+          return false;
+        }
+      });
+    expect(left).toEqual([]);
+    expect(get("spawn-child").status).toBe("ok");
+    // they did run while the kernel lived
+    expect(fs.readFileSync(path.join(subs, "spawn-child", "squares.graded.ipynb"), "utf8")).toContain("children [ true, true ]");
+  });
+  it("process.exit() is recorded as a crash", () => {
+    expect(get("exit").status).toBe("crashed");
+    expect(get("exit").message).toMatch(/kernel died/);
+  });
+  (isRoot ? it : it.skip)("student code cannot read the source or other folders, nor write the gradebook", () => {
+    const graded = fs.readFileSync(path.join(subs, "read-source", "squares.graded.ipynb"), "utf8");
+    expect(graded).toContain("denied ..");
+    expect(graded).toContain(`denied ${sourceFile}`);
+    expect(graded).toContain(`denied ${path.join(subs, "right", "squares.ipynb")}`);
+    expect(graded).not.toContain("BEGIN SOLUTION");
+    expect(get("read-source").score).toBe(5);
+    expect(fs.readFileSync(path.join(subs, "overwrite-gradebook", "squares.graded.ipynb"), "utf8")).toMatch(/EACCES|permission denied/i);
+    const gb = new Gradebook(gradebook, { mustExist: true });
+    expect(gb.submissions().length).toBe(results.size);
+    gb.close();
+  });
+  it("a network request fails in its cell and the run goes on", () => {
+    expect(get("network").status).toBe("ok");
+    expect(cell("network", "test_total").status).toBe("passed");
+  });
+  it("a deleted test cell is restored, graded and flagged", () => {
+    expect(get("deleted-test")).toMatchObject({ status: "tampered", score: 5 });
+    expect(get("deleted-test").message).toMatch(/"test_square" was deleted/);
+  });
+  it("an edited locked cell is restored and flagged", () => {
+    expect(get("edited-locked")).toMatchObject({ status: "tampered", score: 5 });
+    expect(get("edited-locked").message).toMatch(/"setup" was changed/);
+  });
+  it("a 100 MB output is truncated with a note", () => {
+    expect(get("huge-output").message).toMatch(/output truncated/);
+    const size = fs.statSync(path.join(subs, "huge-output", "squares.graded.ipynb")).size;
+    expect(size).toBeLessThan(1024 * 1024);
+    expect(fs.readFileSync(path.join(subs, "huge-output", "squares.graded.ipynb"), "utf8")).toMatch(/output truncated/);
+  });
+  it("a timer throwing after its cell finished does not stop the grading", () => {
+    // the kernel survives an exception thrown outside any cell; it reports it in the cell running when the
+    // timer fires (the next one, if it starts within 50 ms: the student's error then costs that cell)
+    expect(get("late-throw").status).toBe("ok");
+    expect(cell("late-throw", "test_total").status).toBe("passed");
+    if (cell("late-throw", "test_square").status === "failed") {
+      expect(fs.readFileSync(path.join(subs, "late-throw", "squares.graded.ipynb"), "utf8")).toContain("thrown by a timer after the cell");
+    }
+  });
+  it("cannot disarm the tests' assertions", () => {
+    expect(cell("patch-assert", "test_square")).toMatchObject({ score: 0, status: "failed" });
+  });
+  it.each([
+    ["invalid-json", /not valid JSON/],
+    ["not-a-notebook", /not a Jupyter notebook/],
+    ["not-utf8", /not UTF-8/],
+  ])("%s is invalid, with the reason", (s, why) => {
+    expect(get(s)).toMatchObject({ status: "invalid", score: 0 });
+    expect(get(s).message).toMatch(why);
+  });
+  it("a notebook for another kernel is graded with ours and noted", () => {
+    expect(get("wrong-kernel")).toMatchObject({ status: "ok", score: 5 });
+    expect(get("wrong-kernel").message).toMatch(/python3/);
+  });
+});
+
+describe("autograde: resuming", () => {
+  it("refuses a roster id that leads out of the submissions folder", async () => {
+    const roster = path.join(tmp, "bad-roster.txt");
+    fs.writeFileSync(roster, "../../etc\n");
+    await expect(autograde({ sources: [sourceFile], submissions: subs, gradebook, roster })).rejects.toThrow(/not a valid student id/);
+  });
+
+  it("keeps what is graded, regrades when the source changes", async () => {
+    const again = await autograde({ sources: [sourceFile], submissions: subs, gradebook, student: undefined, timeoutSec: 8, workers: 2 });
+    expect(again.every((r) => r.skipped)).toBe(true);
+    const nb = JSON.parse(fs.readFileSync(sourceFile, "utf8"));
+    nb.cells[0].source = "# Squares and sums (corrected)";
+    fs.writeFileSync(sourceFile, JSON.stringify(nb));
+    const gb = new Gradebook(gradebook);
+    const keep = gb.submissions().map((r) => r.student);
+    gb.close();
+    // regrade only two students quickly: the others' folders are moved aside
+    const aside = path.join(tmp, "aside");
+    fs.mkdirSync(aside);
+    for (const s of fs.readdirSync(subs)) if (s !== "right" && s !== "invalid-json") fs.renameSync(path.join(subs, s), path.join(aside, s));
+    const third = await autograde({ sources: [sourceFile], submissions: subs, gradebook, timeoutSec: 15, workers: 2 });
+    expect(third.map((r) => [r.student, r.regraded])).toEqual([
+      ["invalid-json", "the source changed since it was graded"],
+      ["right", "the source changed since it was graded"],
+    ]);
+    expect(third.find((r) => r.student === "right")!.score).toBe(5);
+    // a new hand-in is regraded, the unchanged one kept
+    writeSubmission(subs, "right", submission({}));
+    const fourth = await autograde({ sources: [sourceFile], submissions: subs, gradebook, timeoutSec: 15, workers: 2 });
+    expect(fourth.map((r) => [r.student, r.skipped ?? r.regraded, r.score])).toEqual([
+      ["invalid-json", "already graded", 0],
+      ["right", "the submission changed since it was graded", 0],
+    ]);
+    expect(keep.length).toBeGreaterThan(2);
+  }, 120_000);
+});
