@@ -80,6 +80,8 @@ export function revealsSolution(cell: Cell): boolean {
  * A deep copy.
  */
 export function studentEdition(nb: Notebook, file = "notebook"): Notebook {
+  // a lecture notebook has nothing to hide: skip the deep copy (executed notebooks can be tens of MB)
+  if (!nb.cells.some((c) => nbgraderMeta(c) !== null || revealsSolution(c))) return nb;
   const copy: Notebook = JSON.parse(JSON.stringify(nb));
   const exercise = copy.cells.some((c) => nbgraderMeta(c) !== null);
   copy.cells.forEach((cell, i) => {
