@@ -7,6 +7,7 @@ import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Labels, Matrix, assertFinite, disposeIfCreated, toTensor2D } from "../tensor";
 import { Classifier, checkLabelCount, checkSampleWeight, encodeLabels } from "./classifier";
 import { minimizeLbfgs } from "./lbfgs";
+import { linearLogits, labelsOfLargest, softmaxProbabilities } from "./linearModel";
 
 export interface LogisticRegressionOptions {
   /** L2 coefficient λ in the objective below (the intercept is not penalised); default 1e-2 */
@@ -129,33 +130,14 @@ export class LogisticRegression implements Classifier {
   /** W·x + b for each row (n × classes); the caller disposes. */
   private logits(X: Matrix): tf.Tensor2D {
     if (this.fitInfo === null) throw new Error("LogisticRegression: call fit(X, y) before predict");
-    const Xt = toTensor2D(X, "X");
-    try {
-      if (Xt.shape[1] !== this.features) {
-        throw new Error(`LogisticRegression.predict: X has ${Xt.shape[1]} features but the training data had ${this.features}`);
-      }
-      const k = this.classes.length;
-      return tf.tidy(() => tf.matMul(Xt, tf.tensor2d(this.coef, [this.features, k])).add(tf.tensor1d(this.intercept)));
-    } finally {
-      disposeIfCreated(Xt, X);
-    }
+    return linearLogits({ coef: this.coef, intercept: this.intercept, features: this.features, classes: this.classes }, X, (got) => `LogisticRegression.predict: X has ${got} features but the training data had ${this.features}`);
   }
 
   async predictProba(X: Matrix): Promise<tf.Tensor2D> {
-    const z = this.logits(X);
-    const p = tf.softmax(z) as tf.Tensor2D;
-    z.dispose();
-    return p;
+    return softmaxProbabilities(this.logits(X));
   }
 
   async predict(X: Matrix): Promise<Int32Array> {
-    const z = this.logits(X);
-    const best = tf.tidy(() => z.argMax(1));
-    z.dispose();
-    const idx = await best.data();
-    best.dispose();
-    const out = new Int32Array(idx.length);
-    for (let i = 0; i < idx.length; i++) out[i] = this.classes[idx[i]];
-    return out;
+    return labelsOfLargest(this.logits(X), this.classes);
   }
 }

@@ -16,6 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import { LogisticRegression } from "../classifiers/logisticRegression";
 import { encodeLabels, checkLabelCount } from "../classifiers/classifier";
 import { minimizeLbfgs } from "../classifiers/lbfgs";
+import { linearLogits, labelsOfLargest, softmaxProbabilities } from "../classifiers/linearModel";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Labels, Matrix, assertFinite, disposeIfCreated, toTensor2D } from "../tensor";
 
@@ -147,31 +148,16 @@ export class ParameterTransfer {
 
   private logits(X: Matrix): tf.Tensor2D {
     if (this.classes.length === 0) throw new Error("ParameterTransfer: call fit(X, y, source) before predict");
-    const Xt = toTensor2D(X, "X");
-    try {
-      if (Xt.shape[1] !== this.features) throw new Error(`ParameterTransfer.predict: X has ${Xt.shape[1]} features but the model has ${this.features}`);
-      const k = this.classes.length;
-      return tf.tidy(() => tf.matMul(Xt, tf.tensor2d(this.coef, [this.features, k])).add(tf.tensor1d(this.intercept)));
-    } finally {
-      disposeIfCreated(Xt, X);
-    }
+    return linearLogits({ coef: this.coef, intercept: this.intercept, features: this.features, classes: this.classes }, X, (got) => `ParameterTransfer.predict: X has ${got} features but the model has ${this.features}`);
   }
 
   /** Class probabilities (columns: `classes`); the caller disposes. */
   async predictProba(X: Matrix): Promise<tf.Tensor2D> {
-    const z = this.logits(X);
-    const p = tf.softmax(z) as tf.Tensor2D;
-    z.dispose();
-    return p;
+    return softmaxProbabilities(this.logits(X));
   }
 
   async predict(X: Matrix): Promise<Int32Array> {
-    const z = this.logits(X);
-    const best = tf.tidy(() => z.argMax(1));
-    z.dispose();
-    const idx = await best.data();
-    best.dispose();
-    return Int32Array.from(idx, (i) => this.classes[i]);
+    return labelsOfLargest(this.logits(X), this.classes);
   }
 
   /** ‖W − W_s‖_F / ‖W_s‖_F for the classes both share: how far the target moved from the source's parameters. */
