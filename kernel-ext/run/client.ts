@@ -85,6 +85,12 @@ const IDLE_GRACE_MS = 5000; // a reply without its idle status: don't hang on a 
 const SHUTDOWN_GRACE_MS = 2000;
 const TAIL_CHARS = 16384;
 
+const PORT_ATTEMPTS = 4;
+const PORT_CLASH = /EADDRINUSE|Address already in use/;
+
+/** The kernel could not bind a port of its connection file: another process took it first. */
+class PortClashError extends Error {}
+
 export class KernelClient {
   /** content of the kernel_info_reply, once started */
   kernelInfo: Record<string, unknown> | undefined;
@@ -140,6 +146,25 @@ export class KernelClient {
     if (this.child) throw new Error("this KernelClient was already started; create a new one per kernel");
     if (cmd.length === 0) throw new Error("empty kernel command");
     this.interruptMode = options.interruptMode ?? "signal";
+    // Ports are chosen free, but another process can bind one before the kernel does: then start again
+    // on fresh ports (seen in CI with parallel test workers).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.launch(cmd, cwd, env, options);
+        return;
+      } catch (e) {
+        if (!(e instanceof PortClashError) || attempt >= PORT_ATTEMPTS) throw e;
+        this.resetForRetry();
+      }
+    }
+  }
+
+  private async launch(
+    cmd: string[],
+    cwd: string,
+    env: Record<string, string | undefined>,
+    options: StartOptions,
+  ): Promise<void> {
     const { file, dir, info } = await createConnectionFile();
     this.info = info;
     this.connectionDir = dir;
@@ -161,11 +186,31 @@ export class KernelClient {
       await this.waitForReady(options.startTimeoutMs ?? 60_000);
     } catch (e) {
       await this.shutdown();
+      if (e instanceof PortClashError) throw e;
       if (e instanceof KernelDiedError) {
+        if (PORT_CLASH.test(e.stderrTail)) throw new PortClashError(e.message);
         throw new KernelDiedError(`the kernel failed to start (${argv.join(" ")}): ${e.message}`, e.exitCode, e.signal, e.stderrTail);
       }
       throw e;
     }
+  }
+
+  /** Back to the state of a new client after a start that lost its ports (the old kernel is shut down). */
+  private resetForRetry(): void {
+    this.child = undefined;
+    this.info = undefined;
+    this.connectionDir = undefined;
+    this.sockets = undefined;
+    this.stderrTailText = "";
+    this.running = false;
+    this.iopubAlive = false;
+    this.closing = false;
+    this.killedBecause = undefined;
+    this.exitInfo = undefined;
+    this.shutdownDone = undefined;
+    this.replyWaiters.clear();
+    this.iopubRoutes.clear();
+    this.sendChains.clear();
   }
 
   /**
@@ -416,8 +461,13 @@ export class KernelClient {
         `the kernel did not answer within ${Math.round(timeoutMs / 1000)} s` +
           (this.stderrTailText ? `; its stderr:\n${lastLines(this.stderrTailText)}` : ""),
       );
-    const reply = await this.request(this.sockets!.shell, "kernel_info_request", {}, left());
-    if (!reply) throw timeoutError();
+    // ask in short rounds so that a kernel that lost a port (it stays up, printing EADDRINUSE) is seen at once
+    let reply: Message | undefined;
+    while (!reply) {
+      if (PORT_CLASH.test(this.stderrTailText)) throw new PortClashError(lastLines(this.stderrTailText));
+      if (left() <= 0) throw timeoutError();
+      reply = await this.request(this.sockets!.shell, "kernel_info_request", {}, Math.min(left(), 1000));
+    }
     this.kernelInfo = reply.content;
     while (!this.iopubAlive) {
       if (left() <= 0) throw timeoutError();

@@ -25,21 +25,27 @@ export function channelAddress(info: ConnectionInfo, channel: Channel): string {
 }
 
 /**
- * `count` distinct ports the OS reports free. All listeners stay open until every port is known, so the
- * ports differ; another process may still take one before the kernel binds it (the same small race
- * jupyter_client accepts).
+ * `count` distinct ports the OS reports free. They are drawn at random below Linux's ephemeral range
+ * (32768+), where the OS itself hands out the local ports of outgoing connections and of port-0 listeners:
+ * taking ours from there let one kernel's port be grabbed by another kernel's client socket before the
+ * kernel bound it. A port can still be taken in between (the race jupyter_client accepts);
+ * KernelClient.start retries on fresh ports when that happens.
  */
 export async function freePorts(count: number, host = "127.0.0.1"): Promise<number[]> {
   const servers: net.Server[] = [];
+  const listen = (server: net.Server, port: number) =>
+    new Promise<boolean>((resolve) => {
+      server.once("error", () => resolve(false));
+      server.listen(port, host, () => resolve(true));
+    });
   try {
     const ports: number[] = [];
-    for (let i = 0; i < count; i++) {
+    for (let tries = 0; ports.length < count; tries++) {
       const server = net.createServer();
+      // after many misses (a crowded range), let the OS choose
+      const wanted = tries < 50 * count ? LOW_PORT + Math.floor(Math.random() * (HIGH_PORT - LOW_PORT)) : 0;
+      if (ports.includes(wanted) || !(await listen(server, wanted))) continue;
       servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, host, () => resolve());
-      });
       ports.push((server.address() as net.AddressInfo).port);
     }
     return ports;
@@ -47,6 +53,9 @@ export async function freePorts(count: number, host = "127.0.0.1"): Promise<numb
     await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
 }
+
+const LOW_PORT = 20000;
+const HIGH_PORT = 32768;
 
 /** Write a connection file (mode 0600: the key authorises running code) in a fresh private temp dir. */
 export async function createConnectionFile(kernelName = "transferlab"): Promise<{ file: string; dir: string; info: ConnectionInfo }> {

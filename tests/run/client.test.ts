@@ -4,6 +4,7 @@
  * IPython's kernel as a protocol peer where it is installed.
  */
 import * as path from "path";
+import { kernelArgv } from "../../kernel-ext/kernel/argv";
 import { tslabKernelArgv } from "../../kernel-ext/kernel/tslab";
 import { KernelClient, KernelDiedError } from "../../kernel-ext/run/client";
 import type { OutputEvent } from "../../kernel-ext/run/outputs";
@@ -173,3 +174,26 @@ describe("protocol peer: IPython's kernel", () => {
     expect((await client.execute("print(3)")).outputs).toEqual([{ output_type: "stream", name: "stdout", text: "3\n" }]);
   }, 60_000);
 });
+
+test("a kernel that loses a port to another process at start is started again on fresh ports", async () => {
+  // first start: a stand-in that prints tslab's EADDRINUSE rejection and stays up (as tslab does);
+  // second start: the real kernel
+  const fs = await import("fs");
+  const os = await import("os");
+  const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tlab-clash-")), "first");
+  const [node, main, ...rest] = kernelArgv();
+  const script =
+    `const fs = require("fs"); if (!fs.existsSync(${JSON.stringify(marker)})) {` +
+    ` fs.writeFileSync(${JSON.stringify(marker)}, ""); console.error("UnhandledPromiseRejection: [Error: Address already in use] { code: 'EADDRINUSE' }");` +
+    ` setInterval(() => undefined, 1000); } else { process.argv.splice(1, 1, ${JSON.stringify(main)}); require(${JSON.stringify(main)}); }`;
+  const client = new KernelClient();
+  try {
+    const t0 = Date.now();
+    await client.start([node, "-e", script, "x", ...rest], ROOT);
+    expect(fs.existsSync(marker)).toBe(true);
+    expect((await client.execute("40 + 2")).outputs).toEqual([expect.objectContaining({ data: { "text/plain": "42" } })]);
+    console.log(`port clash: second start answered after ${Date.now() - t0} ms in all`);
+  } finally {
+    await client.shutdown();
+  }
+}, 60_000);
