@@ -6,11 +6,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runNotebook } from "../../kernel-ext/run";
-import { readNotebook, writeNotebookAtomic, Notebook } from "../../kernel-ext/notebook";
-import { studentEdition } from "../../kernel-ext/export";
+import { figures, gradedPoints, runExercise, runLecture } from "../helpers/notebooks";
 
-const ROOT = path.resolve(__dirname, "../..");
 let tmp: string;
 
 beforeAll(() => {
@@ -18,25 +15,9 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function figures(nb: Notebook): string[] {
-  return nb.cells.flatMap((c) => (c.cell_type === "code" ? c.outputs : []))
-    .filter((o) => o.output_type === "display_data")
-    .map((o) => String((o as { data: Record<string, unknown> }).data["text/plain"] ?? ""))
-    .filter((t) => t.startsWith("<Plotly figure"));
-}
-
 test("03-feature-based: the reference accuracies reproduced, MMD shrinks, JDA per round, the sweeps and TJM's weights", async () => {
-  const results = path.join(tmp, "results");
-  const result = await runNotebook(path.join(ROOT, "notebooks", "03-feature-based.ipynb"), {
-    out: path.join(tmp, "lecture"),
-    timeoutSec: 300,
-    env: { TL_QUICK: "1", TL_RESULTS_DIR: results },
-  });
-  if (result.failure) throw new Error(result.failure.message + "\n" + result.failure.error);
+  const { result, nb, saved } = await runLecture("03-feature-based", tmp);
   expect(result.status).toBe("ok");
-  // eslint-disable-next-line no-console
-  console.log(`03-feature-based: ${result.cells.length} code cells in ${result.seconds.toFixed(1)} s on ${result.backend}`);
-  const saved = JSON.parse(fs.readFileSync(path.join(results, "03-feature-based.json"), "utf8"));
   expect(saved.quick).toBe(true);
   // the linear MMD three ways agree
   expect(Math.abs(saved.linearMmd.byMeans - saved.linearMmd.trKM)).toBeLessThan(1e-6 * saved.linearMmd.byMeans);
@@ -59,35 +40,18 @@ test("03-feature-based: the reference accuracies reproduced, MMD shrinks, JDA pe
   // JDA lowers the class-conditional gap below TCA's on Amazon → Webcam
   const gaps = Object.fromEntries(saved.amazonWebcamGaps.map((g: Record<string, number | string>) => [g.space, g]));
   expect(gaps.JDA["class-conditional MMD²"]).toBeLessThan(gaps["TCA (λ = 1)"]["class-conditional MMD²"]);
-  const nb = readNotebook(result.output);
   expect(figures(nb).length).toBeGreaterThanOrEqual(12);
 }, 300_000);
 
 test("exercise 03-feature-based: the instructor source runs green; the student edition stops at task 1", async () => {
-  const source = path.join(ROOT, "notebooks", "exercises", "03-feature-based.ipynb");
-  const instructor = await runNotebook(source, { out: path.join(tmp, "instructor"), timeoutSec: 120, env: { TL_QUICK: "1" } });
-  if (instructor.failure) throw new Error(instructor.failure.message + "\n" + instructor.failure.error);
-  expect(instructor.status).toBe("ok");
-  const nb = readNotebook(source);
-  const graded = nb.cells.filter((c) => (c.metadata as { nbgrader?: { grade?: boolean } }).nbgrader?.grade);
-  expect(graded.map((c) => (c.metadata as { nbgrader: { points: number } }).nbgrader.points)).toEqual([2, 4]);
+  const ex = await runExercise("03-feature-based", tmp, { timeoutSec: 120 });
+  expect(ex.instructor.status).toBe("ok");
+  expect(gradedPoints(ex.source)).toEqual([2, 4]);
   // the student edition: stubs instead of solutions, no hidden tests; running it fails in the first graded cell
-  const student = studentEdition(nb, "03-feature-based.ipynb");
-  const text = JSON.stringify(student);
+  const text = JSON.stringify(ex.student);
   expect(text).not.toContain("BEGIN HIDDEN TESTS");
   expect(text).not.toContain("eNorm2");
-  // inside the repository (a git-ignored tests/.tmp-* folder), so that the kernel resolves "transferlab"
-  const studentDir = fs.mkdtempSync(path.join(ROOT, "tests", ".tmp-feature-"));
-  const studentFile = path.join(studentDir, "03-feature-based.ipynb");
-  writeNotebookAtomic(studentFile, student);
-  let run;
-  try {
-    run = await runNotebook(studentFile, { out: path.join(tmp, "student-run"), timeoutSec: 120, env: { TL_QUICK: "1" } });
-  } finally {
-    fs.rmSync(studentDir, { recursive: true, force: true });
-  }
-  expect(run.status).toBe("failed");
-  expect(run.failure?.error).toMatch(/not implemented/);
-  const failing = student.cells[run.failure!.cellIndex];
-  expect((failing.metadata as { nbgrader: { grade_id: string } }).nbgrader.grade_id).toBe("test_linear_mmd");
+  expect(ex.studentRun.status).toBe("failed");
+  expect(ex.studentRun.failure?.error).toMatch(/not implemented/);
+  expect(ex.studentStoppedAt).toBe("test_linear_mmd");
 }, 300_000);

@@ -5,39 +5,16 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runNotebook, RunResult } from "../../kernel-ext/run";
-import { readNotebook, Notebook } from "../../kernel-ext/notebook";
+import { figures, runLecture } from "../helpers/notebooks";
 
-const ROOT = path.resolve(__dirname, "../..");
-let outDir: string;
-let resultsDir: string;
+let tmp: string;
 
 beforeAll(() => {
-  outDir = fs.mkdtempSync(path.join(os.tmpdir(), "tl-lecture-"));
-  resultsDir = path.join(outDir, "results");
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tl-lecture-"));
 });
-afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function run(name: string): Promise<{ result: RunResult; nb: Notebook; saved: Record<string, any> }> {
-  const result = await runNotebook(path.join(ROOT, "notebooks", `${name}.ipynb`), {
-    out: outDir,
-    timeoutSec: 300,
-    env: { TL_QUICK: "1", TL_RESULTS_DIR: resultsDir },
-  });
-  if (result.failure) throw new Error(result.failure.message + "\n" + result.failure.error);
-  const nb = readNotebook(result.output);
-  const saved = JSON.parse(fs.readFileSync(path.join(resultsDir, `${name}.json`), "utf8"));
-  // eslint-disable-next-line no-console
-  console.log(`${name}: ${result.cells.length} code cells in ${result.seconds.toFixed(1)} s on ${result.backend}`);
-  return { result, nb, saved };
-}
-
-function figures(nb: Notebook): string[] {
-  return nb.cells.flatMap((c) => (c.cell_type === "code" ? c.outputs : []))
-    .filter((o) => o.output_type === "display_data")
-    .map((o) => String((o as { data: Record<string, unknown> }).data["text/plain"] ?? ""))
-    .filter((t) => t.startsWith("<Plotly figure"));
-}
+const run = (name: string) => runLecture(name, tmp);
 
 test("00-introduction: the shifted test costs accuracy, and source labels help most when target labels are few", async () => {
   const { result, nb, saved } = await run("00-introduction");

@@ -1,0 +1,91 @@
+/**
+ * Shared scaffolding of the notebook tests: run a lecture notebook headlessly (TL_QUICK=1) and load what it
+ * saved; run an exercise's instructor source and its student edition.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { runNotebook, type RunResult } from "../../kernel-ext/run";
+import { readNotebook, writeNotebookAtomic, type Notebook } from "../../kernel-ext/notebook";
+import { studentEdition } from "../../kernel-ext/export";
+
+export const ROOT = path.resolve(__dirname, "../..");
+
+export interface LectureRun {
+  result: RunResult;
+  nb: Notebook;
+  /** what the notebook wrote with tl.saveResults */
+  saved: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** Execute notebooks/<name>.ipynb into `tmp` (TL_QUICK=1) and load its executed copy and saved results. */
+export async function runLecture(name: string, tmp: string, timeoutSec = 300, env: Record<string, string> = {}): Promise<LectureRun> {
+  const resultsDir = path.join(tmp, "results");
+  const result = await runNotebook(path.join(ROOT, "notebooks", `${name}.ipynb`), {
+    out: path.join(tmp, "lecture"),
+    timeoutSec,
+    env: { TL_QUICK: "1", TL_RESULTS_DIR: resultsDir, ...env },
+  });
+  if (result.failure) throw new Error(result.failure.message + "\n" + result.failure.error);
+  // eslint-disable-next-line no-console
+  console.log(`${name}: ${result.cells.length} code cells in ${result.seconds.toFixed(1)} s on ${result.backend}`);
+  const nb = readNotebook(result.output);
+  const saved = JSON.parse(fs.readFileSync(path.join(resultsDir, `${name}.json`), "utf8"));
+  return { result, nb, saved };
+}
+
+/** The Plotly figures among a notebook's outputs (their text/plain stand-ins). */
+export function figures(nb: Notebook): string[] {
+  return nb.cells
+    .flatMap((c) => (c.cell_type === "code" ? c.outputs : []))
+    .filter((o) => o.output_type === "display_data")
+    .map((o) => String((o as { data: Record<string, unknown> }).data["text/plain"] ?? ""))
+    .filter((t) => t.startsWith("<Plotly figure"));
+}
+
+export interface ExerciseRuns {
+  source: Notebook;
+  student: Notebook;
+  instructor: RunResult;
+  studentRun: RunResult;
+  /** the grade_id of the cell where the student edition stopped */
+  studentStoppedAt: string | undefined;
+}
+
+/**
+ * Run notebooks/exercises/<name>.ipynb as the instructor (solutions in) and its student edition (stubs); with
+ * `allowErrors` the student run goes on past failing cells (to count them).
+ */
+export async function runExercise(name: string, tmp: string, options: { timeoutSec?: number; allowErrors?: boolean } = {}): Promise<ExerciseRuns> {
+  const timeoutSec = options.timeoutSec ?? 180;
+  const file = path.join(ROOT, "notebooks", "exercises", `${name}.ipynb`);
+  const instructor = await runNotebook(file, { out: path.join(tmp, "instructor"), timeoutSec, env: { TL_QUICK: "1" } });
+  if (instructor.failure) throw new Error(instructor.failure.message + "\n" + instructor.failure.error);
+  const source = readNotebook(file);
+  const student = studentEdition(source, `${name}.ipynb`);
+  // inside the repository (a git-ignored tests/.tmp-* folder), so that the kernel resolves "transferlab"
+  const studentDir = fs.mkdtempSync(path.join(ROOT, "tests", ".tmp-exercise-"));
+  const studentFile = path.join(studentDir, `${name}.ipynb`);
+  writeNotebookAtomic(studentFile, student);
+  let studentRun: RunResult;
+  try {
+    studentRun = await runNotebook(studentFile, {
+      out: path.join(tmp, "student-run"),
+      timeoutSec,
+      allowErrors: options.allowErrors,
+      env: { TL_QUICK: "1" },
+    });
+  } finally {
+    fs.rmSync(studentDir, { recursive: true, force: true });
+  }
+  const stopped = studentRun.failure ? student.cells[studentRun.failure.cellIndex] : undefined;
+  const studentStoppedAt = (stopped?.metadata as { nbgrader?: { grade_id?: string } } | undefined)?.nbgrader?.grade_id;
+  return { source, student, instructor, studentRun, studentStoppedAt };
+}
+
+/** The points of the graded cells of an exercise source, in order. */
+export function gradedPoints(nb: Notebook): number[] {
+  return nb.cells
+    .map((c) => (c.metadata as { nbgrader?: { grade?: boolean; points?: number } }).nbgrader)
+    .filter((g) => g?.grade)
+    .map((g) => g!.points ?? 0);
+}
