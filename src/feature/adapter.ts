@@ -13,6 +13,32 @@ import { Labels, Matrix, assertFinite, disposeIfCreated, toLabels, toTensor2D } 
 /** A base learner: an instance (refitted each time it is used) or a factory. */
 export type LearnerOption = Classifier | (() => Classifier);
 
+/** The options JDA and TJM share: both alternate a component solve with an update, `iterations` times. */
+export interface IterativeComponentOptions {
+  /** number of components; default 30 */
+  dim?: number;
+  /** RBF coefficient γ; default 1 / number of features */
+  gamma?: number;
+  /** rounds of (solve, update); default 10 */
+  iterations?: number;
+  /** base learner of `fitPredict` (and of JDA's pseudo-labels); default 1-NN */
+  learner?: LearnerOption;
+  /** block Lanczos tolerance (relative residual); default 3e-6 */
+  tol?: number;
+  /** seed of the eigensolver's start block; default 0 */
+  seed?: number;
+}
+
+export const ITERATIVE_COMPONENT_DEFAULTS = {
+  dim: 30,
+  lambda: 1,
+  gamma: undefined as number | undefined,
+  iterations: 10,
+  learner: undefined as LearnerOption | undefined,
+  tol: 3e-6,
+  seed: 0,
+};
+
 export function makeLearner(learner: LearnerOption | undefined): Classifier {
   if (learner === undefined) return new OneNearestNeighbor();
   if (typeof learner === "function") return learner();

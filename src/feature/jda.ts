@@ -9,41 +9,20 @@ import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
 import { accuracy } from "../metrics/accuracy";
 import {
-  FeatureAdapter, LearnerOption, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, splitRows,
+  FeatureAdapter, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, splitRows,
 } from "./adapter";
 import { jointMmd } from "./mmdMatrix";
 import { featureMap, stackUnitRows } from "./tca";
 import { ComponentSolver } from "./transferComponents";
 
-export interface JDAOptions {
+export interface JDAOptions extends IterativeComponentOptions {
   /** "primal" (default), "linear" or "rbf" — as TCA */
   kernel?: KernelKind;
-  /** number of components; default 30 */
-  dim?: number;
   /** ridge λ; default 1 */
   lambda?: number;
-  /** RBF coefficient γ; default 1 / number of features */
-  gamma?: number;
-  /** rounds of (solve, relabel the target); default 10 */
-  iterations?: number;
-  /** base learner for the pseudo-labels and `fitPredict`; default 1-NN */
-  learner?: LearnerOption;
-  /** block Lanczos tolerance (relative residual); default 3e-6 */
-  tol?: number;
-  /** seed of the eigensolver's start block; default 0 */
-  seed?: number;
 }
 
-export const JDA_DEFAULTS = {
-  kernel: "primal" as KernelKind,
-  dim: 30,
-  lambda: 1,
-  gamma: undefined as number | undefined,
-  iterations: 10,
-  learner: undefined as LearnerOption | undefined,
-  tol: 3e-6,
-  seed: 0,
-};
+export const JDA_DEFAULTS = { ...ITERATIVE_COMPONENT_DEFAULTS, kernel: "primal" as KernelKind };
 
 /**
  * JDA: each round solves (K M Kᵀ + λI) a = φ K H Kᵀ a with M = C·M₀ + Σ_c M_c (M₀ the marginal MMD matrix,

@@ -10,41 +10,20 @@ import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
 import { accuracy } from "../metrics/accuracy";
 import {
-  FeatureAdapter, LearnerOption, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, rowCount, splitRows,
+  FeatureAdapter, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, rowCount, splitRows,
 } from "./adapter";
 import { marginalMmd } from "./mmdMatrix";
 import { featureMap, stackUnitRows } from "./tca";
 import { ComponentSolver } from "./transferComponents";
 
-export interface TJMOptions {
+export interface TJMOptions extends IterativeComponentOptions {
   /** "linear" (default) or "rbf": the rows of A must be samples for the instance selection, so not "primal" */
   kernel?: KernelKind;
-  /** number of components; default 30 */
-  dim?: number;
   /** weight λ of the L2,1 (source rows) + Frobenius (target rows) regulariser; default 1 */
   lambda?: number;
-  /** RBF coefficient γ; default 1 / number of features */
-  gamma?: number;
-  /** reweighting rounds; default 10 */
-  iterations?: number;
-  /** base learner of `fitPredict`; default 1-NN */
-  learner?: LearnerOption;
-  /** block Lanczos tolerance (relative residual); default 3e-6 */
-  tol?: number;
-  /** seed of the eigensolver's start block; default 0 */
-  seed?: number;
 }
 
-export const TJM_DEFAULTS = {
-  kernel: "linear" as KernelKind,
-  dim: 30,
-  lambda: 1,
-  gamma: undefined as number | undefined,
-  iterations: 10,
-  learner: undefined as LearnerOption | undefined,
-  tol: 3e-6,
-  seed: 0,
-};
+export const TJM_DEFAULTS = { ...ITERATIVE_COMPONENT_DEFAULTS, kernel: "linear" as KernelKind };
 
 const EPS = 2 ** -52;
 
