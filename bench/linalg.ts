@@ -14,6 +14,8 @@ import * as tf from "@tensorflow/tfjs";
 import { useBestBackend } from "../src/backend";
 import { Random } from "../src/random";
 import { DenseMatrix, dense, generalizedSymmetricEigs, matMul, symmetricEigen, symmetricEigs, transpose } from "../src/linalg";
+// the same residual the tests check
+import { relativeResidual as residual } from "../tests/linalg/helpers";
 
 const K = 30;
 
@@ -36,24 +38,6 @@ function spd(n: number, seed: number): DenseMatrix {
   for (let i = 0; i < n * n; i++) B.data[i] /= n;
   for (let i = 0; i < n; i++) B.data[i * n + i] += 1;
   return B;
-}
-
-/** max over the pairs of ‖A w − λ B w‖ / (‖A‖_F ‖w‖). */
-function residual(A: DenseMatrix, B: DenseMatrix | null, values: ArrayLike<number>, W: DenseMatrix): number {
-  const AW = matMul(A, W), BW = B === null ? W : matMul(B, W);
-  let nA = 0;
-  for (const v of A.data) nA += v * v;
-  nA = Math.sqrt(nA);
-  let worst = 0;
-  for (let c = 0; c < W.cols; c++) {
-    let r = 0, w = 0;
-    for (let i = 0; i < W.rows; i++) {
-      r += (AW.data[i * W.cols + c] - values[c] * BW.data[i * W.cols + c]) ** 2;
-      w += W.data[i * W.cols + c] ** 2;
-    }
-    worst = Math.max(worst, Math.sqrt(r) / (nA * Math.sqrt(w)));
-  }
-  return worst;
 }
 
 /** Wall and CPU seconds of f(): on a shared 2-core machine other processes stretch the wall time, while the
