@@ -1,5 +1,6 @@
 /**
- * Choose the TensorFlow.js backend: native `tensorflow` (tfjs-node-gpu, CUDA) > wasm > cpu.
+ * Choose the TensorFlow.js backend: native `tensorflow` (tfjs-node-gpu, CUDA) > webgpu (Dawn through the
+ * `webgpu` package, loaded only when an adapter exists) > wasm > cpu.
  * `TL_BACKEND=name` forces one. The danfo install aliases `@tensorflow/tfjs-node` to plain tfjs, so a
  * successful `require` proves nothing: the native backend counts only when `tf.getBackend()` says
  * "tensorflow" after loading it.
@@ -7,7 +8,10 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 
-export const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
+import * as fs from "fs";
+import * as path from "path";
+
+export const BACKENDS = ["tensorflow", "webgpu", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 export interface BackendChoice {
@@ -39,6 +43,73 @@ async function tryNative(): Promise<string | null> {
   return null;
 }
 
+/** the GPU the webgpu backend runs on, once found */
+let webgpuDevice = "";
+
+/** Linux: Dawn needs libvulkan.so.1; looking for it first spares loading Dawn (and its warning) where it is missing. */
+function vulkanMissing(): boolean {
+  if (process.platform !== "linux") return false;
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? "").split(":").filter(Boolean),
+    "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib", "/lib/x86_64-linux-gnu", "/lib64"];
+  if (dirs.some((d) => fs.existsSync(path.join(d, "libvulkan.so.1")))) return false;
+  try {
+    return !fs.readFileSync("/etc/ld.so.cache").includes("libvulkan.so.1");
+  } catch {
+    return true;
+  }
+}
+
+// the `webgpu` package is an ES module: a real import(), which TypeScript's CommonJS output would turn into require()
+const importEsm = new Function("specifier", "return import(specifier)") as (s: string) => Promise<Record<string, unknown>>;
+
+async function tryWebgpu(): Promise<string | null> {
+  if (process.env.TL_WEBGPU_PROBE !== "1" && vulkanMissing()) {
+    return "no Vulkan loader (libvulkan.so.1 not found; Dawn needs it on Linux — install the GPU driver's Vulkan ICD, or TL_WEBGPU_PROBE=1 to try anyway)";
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importEsm("webgpu");
+  } catch (e) {
+    return `the webgpu package failed to load: ${(e as Error).message.split("\n")[0]}`;
+  }
+  const create = mod.create as (flags: string[]) => { requestAdapter(o?: object): Promise<{ info?: Record<string, string> } | null> };
+  let adapter;
+  let gpu;
+  try {
+    gpu = create([]);
+    adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+  } catch (e) {
+    return `WebGPU (Dawn) failed to start: ${(e as Error).message.split("\n")[0]}`;
+  }
+  if (!adapter) return "WebGPU found no adapter (no GPU that Dawn can drive)";
+  // tfjs-backend-webgpu reads navigator.gpu and the GPU* constants from the global scope
+  Object.assign(globalThis, mod.globals as object);
+  const g = globalThis as { navigator?: { gpu?: unknown } };
+  if (!g.navigator) Object.defineProperty(globalThis, "navigator", { value: {}, configurable: true, writable: true });
+  try {
+    Object.defineProperty(g.navigator, "gpu", { value: gpu, configurable: true });
+  } catch {
+    return "navigator.gpu cannot be set in this Node";
+  }
+  const info = adapter.info ?? {};
+  webgpuDevice = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(" ") || "unknown GPU";
+  try {
+    require("@tensorflow/tfjs-backend-webgpu");
+    const ok = await tf.setBackend("webgpu");
+    if (!ok || tf.getBackend() !== "webgpu") return "the webgpu backend failed to initialise";
+    await tf.ready();
+  } catch (e) {
+    return `the webgpu backend failed: ${(e as Error).message.split("\n")[0]}`;
+  }
+  return null;
+}
+
+function tryBackend(name: BackendName): Promise<string | null> {
+  if (name === "tensorflow") return tryNative();
+  if (name === "webgpu") return tryWebgpu();
+  return trySet(name);
+}
+
 async function trySet(name: "wasm" | "cpu"): Promise<string | null> {
   try {
     const ok = await tf.setBackend(name);
@@ -56,6 +127,7 @@ async function describe(name: BackendName): Promise<string> {
     return `wasm (${simd ? "SIMD" : "no SIMD"}, single thread under Node)`;
   }
   if (name === "tensorflow") return "tensorflow (native libtensorflow via tfjs-node-gpu)";
+  if (name === "webgpu") return `webgpu (Dawn, ${webgpuDevice})`;
   return "cpu (plain JavaScript, slowest)";
 }
 
@@ -73,12 +145,12 @@ export async function useBestBackend(options: { quiet?: boolean; prefer?: string
       throw new Error(`TL_BACKEND=${forcedName} is not a backend transferlab knows; valid: ${BACKENDS.join(", ")}`);
     }
     const name = forcedName as BackendName;
-    const why = name === "tensorflow" ? await tryNative() : await trySet(name);
+    const why = await tryBackend(name);
     if (why) throw new Error(`TL_BACKEND=${name} was asked for but cannot be used: ${why}`);
     chosen = name;
   } else {
     for (const name of BACKENDS) {
-      const why = name === "tensorflow" ? await tryNative() : await trySet(name);
+      const why = await tryBackend(name);
       if (why === null) {
         chosen = name;
         break;

@@ -30,3 +30,4 @@ export {
 export * from "./feature";
 export * from "./model";
 export * from "./relation";
+export * from "./safe";

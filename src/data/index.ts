@@ -22,3 +22,5 @@ export { loadHar, parseHar, harUsers, usersWithAllActivities, userRows, splitByU
 export type { HarData, HarLoadOptions, PersonSplit } from "./har";
 export { loadRelational, parseFacts, parseModes } from "./relational";
 export type { Fact, PredicateSignature, RelationalBlock, RelationalDataset, RelationalLoadOptions } from "./relational";
+export { loadMnist, loadFashionMnist, splitClasses, MNIST_CLASSES, FASHION_CLASSES } from "./mnist";
+export type { ImageSet, ImageLoadOptions } from "./mnist";

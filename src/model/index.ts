@@ -12,3 +12,4 @@ export { ParameterTransfer } from "./parameterTransfer";
 export type { ParameterTransferOptions, SourceParameters } from "./parameterTransfer";
 export { parameterTransferCurve, labelledPerClassCapped } from "./labelBudget";
 export type { BudgetCurve, BudgetCurveOptions } from "./labelBudget";
+export * from "./deep";

@@ -12,9 +12,10 @@ describe("useBestBackend", () => {
     delete process.env.TL_BACKEND;
     const choice = await useBestBackend({ quiet: true });
     expect(tf.getBackend()).toBe(choice.backend);
-    // this machine has no libtensorflow: the optional tfjs-node-gpu is absent, so wasm must win
+    // this machine has no libtensorflow (the optional tfjs-node-gpu is absent) and no Vulkan loader for WebGPU,
+    // so wasm must win
     expect(choice.backend).toBe("wasm");
-    expect(choice.skipped.map((s) => s.backend)).toEqual(["tensorflow"]);
+    expect(choice.skipped.map((s) => s.backend)).toEqual(["tensorflow", "webgpu"]);
     expect(backendReport(choice)).toMatch(/^transferlab backend: wasm .* skipped tensorflow: /);
   });
 
@@ -27,7 +28,7 @@ describe("useBestBackend", () => {
 
   test("an unknown TL_BACKEND is an error listing the valid names", async () => {
     process.env.TL_BACKEND = "cuda";
-    await expect(useBestBackend({ quiet: true })).rejects.toThrow("TL_BACKEND=cuda is not a backend transferlab knows; valid: tensorflow, wasm, cpu");
+    await expect(useBestBackend({ quiet: true })).rejects.toThrow("TL_BACKEND=cuda is not a backend transferlab knows; valid: tensorflow, webgpu, wasm, cpu");
   });
 
   test("forcing the native backend where it cannot load says why", async () => {
