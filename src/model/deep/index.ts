@@ -1,6 +1,7 @@
 /**
  * Deep transfer (lecture sections 10–11): small networks cut-able at every layer boundary, trained on every
- * backend (wasm included), saved and reused. See network.ts, train.ts, io.ts, transfer.ts.
+ * backend (wasm included), saved and reused. See network.ts, train.ts, io.ts, transfer.ts; fine-tuning vs
+ * linear probing (finetune.ts) and deep domain adaptation (adaptDomain.ts, dan.ts, dann.ts).
  */
 export { conv2dSame, createLayer, layerSeed } from "./layers";
 export type { Layer, LayerSpec } from "./layers";
@@ -14,3 +15,11 @@ export { transferNetwork } from "./transfer";
 export type { TransferOptions } from "./transfer";
 export { transferabilityCurves, summarizeCurves, TRANSFER_VARIANTS } from "./yosinski";
 export type { TransferCell, TransferVariant, TransferExperimentOptions } from "./yosinski";
+export { linearProbe, fineTune, lpFt, withNewHead, PROBE_DEFAULTS, FINETUNE_DEFAULTS } from "./finetune";
+export type { FineTuneOptions, StageOptions, LpFtOptions, TransferRun, LpFtRun } from "./finetune";
+export { SourceOnly, DeepAdapter, rampLambda, layerActivations } from "./adaptDomain";
+export type { DeepAdaptOptions, DomainBatch, AdaptEpoch } from "./adaptDomain";
+export { DAN, mkMmd } from "./dan";
+export type { DANOptions, MkMmdOptions } from "./dan";
+export { DANN, gradientReversal } from "./dann";
+export type { DANNOptions } from "./dann";

@@ -1,0 +1,70 @@
+/**
+ * notebooks/07-finetuning-vs-linear-probing.ipynb (TL_QUICK=1) with assertions on the numbers it saves, and its
+ * exercise: the instructor source runs green, the student edition stops at the first task.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { figures, gradedPoints, runExercise, runLecture } from "../helpers/notebooks";
+
+const NAME = "07-finetuning-vs-linear-probing";
+let tmp: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tl-nb07-"));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+type MethodNumbers = { id: number; ood: number; ckaId: number; ckaOod: number; driftId: number; driftOod: number };
+
+test("07: LP keeps the features, FT moves them and wins in distribution, LP-FT moves them less; DAN and DANN beat source-only", async () => {
+  // a models folder of its own: the pretrained network is trained here, not loaded from an earlier run
+  const { nb, saved } = await runLecture(NAME, tmp, 300, { TL_MODELS_DIR: path.join(tmp, "models") });
+  expect(saved.quick).toBe(true);
+  expect(saved.seeds).toBeGreaterThanOrEqual(3);
+  expect(saved.budgets.length).toBeGreaterThanOrEqual(2);
+  for (const k of saved.budgets) {
+    const row = saved.finetuning[k] as Record<string, MethodNumbers>;
+    for (const m of ["LP", "FT", "LP-FT"]) {
+      expect(row[m].id).toBeGreaterThan(0.2); // above chance (5 classes)
+      expect(row[m].ood).toBeGreaterThan(0.2);
+    }
+    // linear probing leaves the body as it was: the features are identical
+    expect(row.LP.ckaId).toBeCloseTo(1, 6);
+    expect(row.LP.driftOod).toBeCloseTo(0, 6);
+    // fine-tuning distorts the features more than LP-FT does, on ID and on OOD images
+    expect(row.FT.ckaId).toBeLessThan(row["LP-FT"].ckaId);
+    expect(row.FT.ckaOod).toBeLessThan(row["LP-FT"].ckaOod);
+    // and, for fine-tuning, the OOD features move less than the ID ones (the distortion of Kumar et al.)
+    expect(row.FT.ckaOod).toBeGreaterThan(row.FT.ckaId);
+  }
+  // with the largest budget fine-tuning beats the linear probe in distribution, and LP-FT is at least as good
+  const top = saved.finetuning[saved.budgets[saved.budgets.length - 1]] as Record<string, MethodNumbers>;
+  expect(top.FT.id).toBeGreaterThan(top.LP.id);
+  expect(top["LP-FT"].id).toBeGreaterThan(top.FT.id - 0.02);
+  // domain adaptation: DAN beats source-only in both directions, DANN on average over the two
+  const da = saved.domainAdaptation as Record<string, Record<string, { mean: number; perSeed: number[] }>>;
+  const directions = Object.keys(da);
+  expect(directions).toEqual(["MNIST → USPS", "USPS → MNIST"]);
+  for (const d of directions) {
+    expect(da[d]["source only"].perSeed).toHaveLength(3);
+    expect(da[d].DAN.mean).toBeGreaterThan(da[d]["source only"].mean);
+    expect(saved.domainGap[d].DAN).toBeLessThan(saved.domainGap[d]["source only"]);
+  }
+  const avg = (m: string) => directions.reduce((s, d) => s + da[d][m].mean, 0) / directions.length;
+  expect(avg("DANN")).toBeGreaterThan(avg("source only"));
+  // DANN's domain classifier: one accuracy per epoch and seed, in [0, 1]
+  for (const d of directions) for (const curve of saved.dannDomainAccuracy[d]) for (const a of curve) expect(a >= 0 && a <= 1).toBe(true);
+  expect(figures(nb).length).toBeGreaterThanOrEqual(7);
+}, 300_000);
+
+test("exercise 07: the instructor source runs green; the student edition stops at task 1", async () => {
+  const run = await runExercise(NAME, tmp, { timeoutSec: 180 });
+  expect(run.instructor.status).toBe("ok");
+  expect(gradedPoints(run.source)).toEqual([2, 3, 2]);
+  const text = JSON.stringify(run.student);
+  expect(text).not.toContain("BEGIN HIDDEN TESTS");
+  expect(text).not.toContain("reinitFrom(net.depth - 1, seed)");
+  expect(run.studentRun.status).toBe("failed");
+  expect(run.studentRun.failure?.error).toMatch(/not implemented/);
+  expect(run.studentStoppedAt).toBe("test_linear_probe");
+}, 300_000);
