@@ -1,20 +1,25 @@
 /**
  * `tlab grade autograde`: every submission × source notebook, restored, executed in a sandbox by a pool of
  * workers, scored and recorded in the gradebook one transaction per submission. A submission already in
- * the gradebook for the same source (same hash) is skipped, so an interrupted run resumes.
+ * the gradebook for the same source (same hash) is skipped, so an interrupted run resumes. Kernels are
+ * started ahead (pool.ts): a worker that takes the next submission finds its sandboxed kernel ready; cells
+ * are compiled by one compile service for all kernels (precompile.ts), sent with each cell.
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Notebook } from "../notebook";
-import { readNotebook, writeNotebookAtomic } from "../notebook";
+import { joinText, readNotebook, writeNotebookAtomic } from "../notebook";
 import { runNotebook, type RunResult } from "../run";
-import { checkSource } from "./assign";
+import { checkSource, releaseEdition } from "./assign";
+import { gradeId } from "./checksum";
 import { Gradebook, type SubmissionRow, type SubmissionStatus } from "./gradebook";
 import { capOutputs } from "./outputs";
 import { restoreCells, type Tampering } from "./restore";
-import { createSandbox, killedFor, readableByOthers, releaseSandboxRoot } from "./sandbox";
+import { KernelPool } from "./pool";
+import { CompileService } from "./precompile";
+import { isolation, killedFor, nodeEnv, readableByOthers, releaseSandboxRoot, sandboxRoot, type Isolation } from "./sandbox";
 import { scoreCells, type CellGrade } from "./score";
 import { loadSubmission } from "./submission";
 
@@ -39,12 +44,25 @@ export interface AutogradeOptions {
   onProgress?: (p: { done: number; total: number; etaSec: number | null }) => void;
   /** a word for the TA before grading starts (files student code could read) */
   onWarning?: (message: string) => void;
+  /** compile cells in one shared service rather than in each kernel (precompile.ts; default: when 2+ submissions run) */
+  compileService?: boolean;
+  /** at the end: cells the compile service answered from what it had compiled, compiled on demand, left to kernels */
+  onCompileStats?: (stats: { shared: number; compiled: number; left: number }) => void;
 }
 
 export interface GradedSubmission extends SubmissionRow {
   skipped?: string;
   regraded?: string;
   grades: CellGrade[];
+}
+
+/** What autograde() shares with each submission's grading. */
+interface Context {
+  gb: Gradebook;
+  options: AutogradeOptions;
+  timeoutSec: number;
+  pool: KernelPool;
+  service?: CompileService;
 }
 
 interface Source {
@@ -101,10 +119,12 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
   if (names.size !== sources.length) throw new Error("two --source notebooks have the same name");
   const students = options.student ? [checkStudentId(options.student, "--student")] : listStudents(options.submissions, options.roster);
   const gb = new Gradebook(options.gradebook);
+  const iso: Isolation = isolation();
   if (process.getuid?.() === 0) {
     const open = readableByOthers([...options.sources, options.gradebook, options.submissions]);
     if (open.length) options.onWarning?.(`student code could read ${open.join(", ")}: keep them in a folder of mode 0700 (chmod 700 on a parent)`);
-  } else options.onWarning?.("not root: student code runs as your user (no separate user, no PID namespace); grade as root on Linux for the full sandbox");
+  }
+  for (const off of iso.off) options.onWarning?.(`sandbox: ${off}${iso.user ? "" : "; grade as root on Linux for the full sandbox"}`);
   const modules = options.modules ?? findModules(path.dirname(options.sources[0]));
   const results: GradedSubmission[] = [];
   const jobs: { student: string; source: Source; regraded?: string }[] = [];
@@ -124,6 +144,15 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
   }
   const timeoutSec = options.timeoutSec ?? 60;
   const workers = Math.max(1, Math.min(options.workers ?? os.cpus().length, jobs.length || 1));
+  // one wall-clock limit for every kernel (they start before we know their submission): the largest
+  const wallSec = options.notebookTimeoutSec ?? Math.max(...sources.map((s) => Math.max(120, timeoutSec * Math.min(codeCellCount(s.nb), 10))));
+  const needKernel = jobs.filter((j) => fs.existsSync(path.join(options.submissions, j.student, `${j.source.name}.ipynb`))).length;
+  // the service compiles ahead while the first kernels start; workers wait for it before their first submission
+  const compiling = needKernel >= 2 && options.compileService !== false ? startCompileService(sources, modules, options) : undefined;
+  const kernelEnv: Record<string, string> = compiling ? { TLAB_LAZY_COMPILER: "1", TLAB_KERNEL_CACHE: compiling.v8Dir } : {};
+  const pool = new KernelPool({ sandbox: { wallSec, modules, memoryMb: options.memoryMb, env: kernelEnv }, ahead: workers, total: needKernel });
+  const ctx: Context = { gb, options, timeoutSec, pool, service: compiling?.service };
+  const startedAt = new Date().toISOString();
   const started = Date.now();
   let done = 0;
   let next = 0;
@@ -132,7 +161,7 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
       const job = jobs[next++];
       let r: GradedSubmission;
       try {
-        r = await gradeOne(job.student, job.source, gb, options, modules, timeoutSec);
+        r = await gradeOne(job.student, job.source, ctx);
       } catch (e) {
         // a grader bug on one submission must not lose the others
         r = { ...gb.record(row(job.student, job.source, "error", `grader error: ${(e as Error).message}`, [], 0, options.submissions), []), grades: [] };
@@ -142,16 +171,58 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
       done++;
       const perJob = (Date.now() - started) / 1000 / done;
       options.onResult?.(r);
-      options.onProgress?.({ done, total: jobs.length, etaSec: done < jobs.length ? (perJob * (jobs.length - done)) / 1 : 0 });
+      options.onProgress?.({ done, total: jobs.length, etaSec: done < jobs.length ? perJob * (jobs.length - done) : 0 });
     }
   };
   try {
+    await compiling?.service.ready.catch((e: Error) => options.onWarning?.(`${e.message}; every kernel compiles its cells itself`));
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
+    await pool.close();
+    if (compiling) {
+      await compiling.service.close();
+      fs.rmSync(compiling.v8Dir, { recursive: true, force: true });
+      options.onCompileStats?.(compiling.service.stats);
+    }
+    const { user, pidNamespace, netNamespace, off } = iso;
+    gb.recordRun({ started_at: startedAt, graded: done, sandbox: JSON.stringify({ user, pidNamespace, netNamespace, off }) });
     gb.close();
     releaseSandboxRoot();
   }
   return results.sort((a, b) => a.student.localeCompare(b.student) || a.notebook.localeCompare(b.notebook));
+}
+
+/**
+ * The compile service (precompile.ts), fed with what submissions share: each source restored from itself
+ * (right answers) and from its student edition (untouched stubs). Kernels get TypeScript's V8 code cache
+ * it leaves, read-only, for the cells they must compile themselves.
+ */
+function startCompileService(sources: Source[], modules: string, options: AutogradeOptions): { service: CompileService; v8Dir: string } {
+  const work = fs.mkdtempSync(path.join(sandboxRoot(), "compile-"));
+  fs.chmodSync(work, 0o700); // the solutions are compiled here
+  const v8Dir = fs.mkdtempSync(path.join(sandboxRoot(), "v8cache-"));
+  fs.chmodSync(v8Dir, 0o755); // kernels read it; only we write it
+  const chains: string[][] = [];
+  for (const s of sources) {
+    for (const nb of [s.nb, releaseEdition(s.nb, s.file)]) {
+      const restored = restoreCells(s.nb, nb, s.file).notebook;
+      chains.push(restored.cells.filter((c) => c.cell_type === "code").map((c) => joinText(c.source)));
+    }
+  }
+  return { service: new CompileService(work, chains, modules, { ...keptEnv(), ...nodeEnv(options.memoryMb) }, v8Dir), v8Dir };
+}
+
+function keptEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of ["PATH", "LANG", "LC_ALL", "TZ"]) if (process.env[k] !== undefined) env[k] = process.env[k]!;
+  return env;
+}
+
+/** After the last cell: time for a timer the cells left behind to report its error (a late error). */
+const SETTLE_MS = 250;
+
+function codeCellCount(nb: Notebook): number {
+  return nb.cells.filter((c) => c.cell_type === "code").length;
 }
 
 function row(student: string, source: Source, status: SubmissionStatus, message: string, tampering: Tampering[], seconds: number, submissions: string): Omit<SubmissionRow, "score" | "max_score"> {
@@ -159,7 +230,8 @@ function row(student: string, source: Source, status: SubmissionStatus, message:
   return { student, notebook: source.name, status, source_hash: source.hash, submission_hash, message, tampering: JSON.stringify(tampering), seconds, graded_at: new Date().toISOString() };
 }
 
-async function gradeOne(student: string, source: Source, gb: Gradebook, options: AutogradeOptions, modules: string, timeoutSec: number): Promise<GradedSubmission> {
+async function gradeOne(student: string, source: Source, ctx: Context): Promise<GradedSubmission> {
+  const { gb, options, timeoutSec } = ctx;
   const t0 = Date.now();
   const secs = () => Math.round((Date.now() - t0) / 10) / 100;
   const dir = path.join(options.submissions, student);
@@ -176,16 +248,27 @@ async function gradeOne(student: string, source: Source, gb: Gradebook, options:
   const loaded = loadSubmission(file);
   if (!loaded.ok) return zero("invalid", loaded.message);
   const restored = restoreCells(source.nb, loaded.notebook, source.file);
-  const codeCells = restored.notebook.cells.filter((c) => c.cell_type === "code").length;
-  const wallSec = options.notebookTimeoutSec ?? Math.max(120, timeoutSec * Math.min(codeCells, 10));
-  const sb = createSandbox({ wallSec, modules, memoryMb: options.memoryMb });
+  const kernel = await ctx.pool.take();
+  const sb = kernel.sandbox;
+  const wallSec = sb.wallSec;
   try {
     const toRun = path.join(sb.privateDir, `${source.name}.ipynb`);
     writeNotebookAtomic(toRun, restored.notebook);
     let run: RunResult | null = null;
     let crash = "";
     try {
-      run = await runNotebook(toRun, { out: path.join(sb.privateDir, "out"), allowErrors: true, timeoutSec, kernelCommand: sb.kernelCommand });
+      if (kernel.error) throw kernel.error;
+      const service = ctx.service;
+      let given = true;
+      // cells go compiled by the service until one it cannot compile: the kernel's state is then its own
+      const precompiled = service
+        ? async (hash: string, src: string) => {
+            const compiled = given ? await service.compile(hash, src, sb.workDir) : undefined;
+            given = compiled !== undefined;
+            return compiled && { declHash: hash, compiled };
+          }
+        : undefined;
+      run = await runNotebook(toRun, { out: path.join(sb.privateDir, "out"), allowErrors: true, timeoutSec, client: kernel.client, precompiled, settleMs: SETTLE_MS });
     } catch (e) {
       crash = (e as Error).message.replace(toRun, `${source.name}.ipynb`);
     }
@@ -214,11 +297,20 @@ async function gradeOne(student: string, source: Source, gb: Gradebook, options:
       const f = run!.errors.find((e) => e.status === "died");
       notes.unshift(`the kernel died in cell ${f?.cellNumber}: ${(f?.evalue.split("\n")[0] ?? "").replace(/;\s*its stderr ended with:\s*$/, "")}`);
     }
+    for (const late of run?.lateErrors ?? []) {
+      // a hidden test's message stays hidden
+      const hidden = restored.hidden.includes(gradeId(executed.cells[late.cellIndex]));
+      const what = hidden ? "(a hidden test)" : `${late.ename}: ${late.evalue.split("\n")[0]}`;
+      notes.push(`cell ${late.cellNumber}: a timer or promise it left behind threw after the cell had finished, ${what}; recorded in that cell, no other cell failed by it`);
+    }
     if (truncated) notes.push(`output truncated in ${truncated} cell(s)`);
-    (executed.metadata as Record<string, unknown>).tlab_grade = { student, status, tampering: restored.tampering, hidden: restored.hidden, grades };
+    const { user, pidNamespace, netNamespace, off } = sb.isolation;
+    const sandbox = { user, pidNamespace, netNamespace, ...(off.length ? { off } : {}) };
+    (executed.metadata as Record<string, unknown>).tlab_grade = { student, status, tampering: restored.tampering, hidden: restored.hidden, grades, sandbox };
     writeNotebookAtomic(path.join(dir, `${source.name}.graded.ipynb`), executed);
     return { ...gb.record(row(student, source, status, notes.join("; "), restored.tampering, secs(), options.submissions), grades), grades };
   } finally {
+    await kernel.client.shutdown();
     sb.dispose();
   }
 }

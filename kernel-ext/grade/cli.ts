@@ -124,10 +124,17 @@ export async function gradeCommand(args: string[]): Promise<number> {
       const byStatus: Record<string, number> = {};
       for (const r of results) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
       const seconds = (Date.now() - t0) / 1000;
-      const summary = { graded: graded.length, skipped: results.length - graded.length, byStatus, seconds, warnings };
+      const { isolation } = await import("./sandbox");
+      const iso = isolation();
+      const sandbox = { user: iso.user, pidNamespace: iso.pidNamespace, netNamespace: iso.netNamespace, off: iso.off };
+      const summary = { graded: graded.length, skipped: results.length - graded.length, byStatus, seconds, warnings, sandbox };
       out(json, { summary, results }, () => {
         const skipped = results.filter((r) => r.skipped);
         if (skipped.length) console.log(`${skipped.length} submission(s) already graded for the same source: kept (--force regrades)`);
+        if (graded.length) {
+          const on = [iso.user && "a user of its own", iso.pidNamespace && "a PID namespace", iso.netNamespace && "no network"].filter(Boolean);
+          console.log(`sandbox: each kernel had ${on.length ? on.join(", ") : "no isolation beyond its own folder and environment"}${iso.netNamespace ? "" : " (network isolation off: see the warnings)"}`);
+        }
         console.log(
           `tlab grade autograde: ${graded.length} graded, ${summary.skipped} kept, in ${fmtTime(seconds)}; ` +
             Object.entries(byStatus)

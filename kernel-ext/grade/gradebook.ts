@@ -44,7 +44,17 @@ CREATE TABLE IF NOT EXISTS grades (
 CREATE TABLE IF NOT EXISTS overrides (
   student TEXT NOT NULL, notebook TEXT NOT NULL, grade_id TEXT NOT NULL, score REAL NOT NULL, comment TEXT NOT NULL, at TEXT NOT NULL,
   PRIMARY KEY (student, notebook, grade_id));
+CREATE TABLE IF NOT EXISTS runs (
+  started_at TEXT NOT NULL, graded INTEGER NOT NULL, sandbox TEXT NOT NULL);
 `;
+
+/** One autograde run: when, how many submissions it graded, and what of the sandbox was on (JSON). */
+export interface RunRow {
+  started_at: string;
+  graded: number;
+  /** JSON: { user, pidNamespace, netNamespace, off: [why each part is off] } */
+  sandbox: string;
+}
 
 export class Gradebook {
   readonly db: Database.Database;
@@ -96,6 +106,15 @@ export class Gradebook {
     });
     tx();
     return this.submission(row.student, row.notebook)!;
+  }
+
+  /** Note an autograde run, with the isolation its kernels had (e.g. whether the network was cut off). */
+  recordRun(run: RunRow): void {
+    this.db.prepare("INSERT INTO runs VALUES (@started_at, @graded, @sandbox)").run(run);
+  }
+
+  runs(): RunRow[] {
+    return this.db.prepare("SELECT * FROM runs ORDER BY rowid").all() as RunRow[];
   }
 
   private retotal(student: string, notebook: string): void {

@@ -4,7 +4,10 @@
  * environment in the sandbox directory, polls the group's resident memory, enforces the per-notebook
  * wall-clock limit, and writes why it killed the group to a marker file the grader reads. As root it
  * drops to an unprivileged user and puts the kernel in its own PID namespace, so that a child that
- * escapes the process group (setsid) still dies with the kernel.
+ * escapes the process group (setsid) still dies with the kernel, and in a network namespace of its own
+ * (no interface but a loopback that is down: the kernel talks to the grader over ipc sockets).
+ *
+ * A kernel started ahead by the pool waits for its submission: its wall clock starts at SIGUSR1.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -26,7 +29,14 @@ export interface LauncherConfig {
   gid?: number;
   /** wrap the kernel in a PID namespace (root only) */
   pidNamespace?: boolean;
+  /** and in a network namespace of its own (root only) */
+  netNamespace?: boolean;
+  /** start the wall clock at SIGUSR1 (the kernel was started ahead of its submission), not at once */
+  armOnSignal?: boolean;
 }
+
+/** How long a kernel started ahead may wait for its submission before it is killed (a grader bug). */
+const IDLE_LIMIT_SEC = 1800;
 
 /** Resident memory (KiB) of every process in process group `pgid`, from /proc. */
 export function groupRssKb(pgid: number): number {
@@ -64,7 +74,9 @@ function main(): void {
     }
     argv = ["setpriv", `--reuid=${config.uid}`, `--regid=${config.gid ?? config.uid}`, "--clear-groups", "--inh-caps=-all", "--", ...argv];
   }
-  if (config.pidNamespace) argv = ["unshare", "--pid", "--fork", "--kill-child", "--", ...argv];
+  if (config.pidNamespace || config.netNamespace) {
+    argv = ["unshare", ...(config.pidNamespace ? ["--pid"] : []), ...(config.netNamespace ? ["--net"] : []), "--fork", "--kill-child", "--", ...argv];
+  }
   const child = spawn(argv[0], argv.slice(1), { cwd: config.cwd, env: config.env, stdio: "inherit" });
   const kill = (why: string) => {
     try {
@@ -79,10 +91,18 @@ function main(): void {
     }
   };
   const limitKb = config.memoryMb * 1024;
-  const poll = setInterval(() => {
+  const check = () => {
     if (groupRssKb(pgid) > limitKb) kill("memory");
-  }, 100);
-  const wall = setTimeout(() => kill("timeout"), config.wallSec * 1000);
+  };
+  // (a kernel waiting in the pool runs no student code yet: a slow watch costs the other kernels less CPU)
+  let poll = setInterval(check, config.armOnSignal ? 1000 : 100);
+  let wall = setTimeout(() => kill(config.armOnSignal ? "idle" : "timeout"), (config.armOnSignal ? IDLE_LIMIT_SEC : config.wallSec) * 1000);
+  process.on("SIGUSR1", () => {
+    clearTimeout(wall);
+    wall = setTimeout(() => kill("timeout"), config.wallSec * 1000);
+    clearInterval(poll);
+    poll = setInterval(check, 100);
+  });
   // signals the runner sends the group (interrupts) reach the kernel directly; we just stay alive
   process.on("SIGINT", () => undefined);
   child.on("exit", (code, signal) => {

@@ -2,7 +2,11 @@
  * One submission's sandbox: a private directory for the notebook the runner executes (with hidden tests:
  * the kernel never sees it) and a separate working directory for the kernel that holds nothing but a link
  * to the libraries. The kernel command is the launcher (launcher.ts) around the default kernel argv.
+ *
+ * As root on Linux the kernel also gets a user, a PID namespace and a network namespace of its own; it
+ * then talks to the grader over ZeroMQ ipc sockets in a folder only it (and root) can enter.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -16,6 +20,19 @@ export interface SandboxOptions {
   wallSec: number;
   /** the project root whose node_modules the kernel may use */
   modules: string;
+  /** the kernel is started ahead of its submission: its wall clock starts at SIGUSR1 to the launcher (KernelPool.take) */
+  ahead?: boolean;
+  /** more environment for the kernel (e.g. the grader's read-only caches) */
+  env?: Record<string, string>;
+}
+
+/** What of the sandbox this machine allows, with why a part is off. */
+export interface Isolation {
+  user: boolean;
+  pidNamespace: boolean;
+  netNamespace: boolean;
+  /** one line per part that is off */
+  off: string[];
 }
 
 export interface Sandbox {
@@ -27,6 +44,12 @@ export interface Sandbox {
   kernelCommand: string[];
   /** the user student code runs as, when we could drop privileges */
   user: string;
+  /** the notebook's wall-clock limit, seconds */
+  wallSec: number;
+  /** how the grader reaches the kernel: loopback TCP, or ipc sockets in ipcDir (network namespace) */
+  transport: "tcp" | "ipc";
+  ipcDir?: string;
+  isolation: Isolation;
   dispose(): void;
 }
 
@@ -38,8 +61,7 @@ let sandboxes = 0;
  * Numeric ids far above any account's (setpriv needs no passwd entry).
  */
 function unprivileged(): { uid: number; gid: number } | undefined {
-  if (process.platform !== "linux" || process.getuid?.() !== 0) return undefined;
-  if (!fs.existsSync("/usr/bin/setpriv")) return undefined;
+  if (!isolation().user) return undefined;
   const id = 1_900_000_000 + ((process.pid * 1000 + sandboxes++) % 90_000_000);
   return { uid: id, gid: id };
 }
@@ -62,13 +84,45 @@ export function readableByOthers(paths: string[]): string[] {
   });
 }
 
+let probed: Isolation | undefined;
+
+/**
+ * Probe once what this machine allows: a user of our choosing (root, setpriv), PID and network namespaces
+ * (unshare may be refused in a container without CAP_SYS_ADMIN).
+ */
+export function isolation(): Isolation {
+  if (probed) return probed;
+  const off: string[] = [];
+  const linuxRoot = process.platform === "linux" && process.getuid?.() === 0;
+  const user = linuxRoot && fs.existsSync("/usr/bin/setpriv");
+  if (!linuxRoot) off.push("not root on Linux: student code runs as your user, with no PID or network namespace");
+  else if (!user) off.push("no setpriv (util-linux): student code runs as root");
+  let pidNamespace = false;
+  let netNamespace = false;
+  if (user) {
+    const probe = (flags: string[]) => spawnSync("unshare", [...flags, "--fork", "--kill-child", "--", "true"], { stdio: ["ignore", "ignore", "pipe"], timeout: 10_000 });
+    const both = probe(["--pid", "--net"]);
+    if (both.status === 0) pidNamespace = netNamespace = true;
+    else {
+      pidNamespace = probe(["--pid"]).status === 0;
+      const net = probe(["--net"]);
+      netNamespace = net.status === 0;
+      const why = (r: ReturnType<typeof spawnSync>) => (r.error ? r.error.message : String(r.stderr ?? "").trim() || `exit ${r.status}`);
+      if (!pidNamespace) off.push(`no PID namespace (unshare --pid: ${why(both)})`);
+      if (!netNamespace) off.push(`no network namespace: student code can reach the network (unshare --net: ${why(net)})`);
+    }
+  }
+  probed = { user, pidNamespace, netNamespace, off };
+  return probed;
+}
+
 let root: string | undefined;
 
 /**
  * This process's folder of sandboxes, mode 0711: a kernel can enter its own folder but not list `..`, and
  * so learns nothing of the other submissions being graded. Removed when we exit.
  */
-function sandboxRoot(): string {
+export function sandboxRoot(): string {
   if (root && fs.existsSync(root)) return root;
   const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "tlab-grade-"));
   fs.chmodSync(dir, 0o711);
@@ -90,6 +144,11 @@ export function releaseSandboxRoot(): void {
 
 const KEEP_ENV = ["PATH", "LANG", "LC_ALL", "TZ", "TL_BACKEND", "TL_QUICK"];
 
+/** Node's settings for a kernel (a precompiling process uses the same, for V8's code cache to fit). */
+export function nodeEnv(memoryMb = 2048): Record<string, string> {
+  return { NODE_OPTIONS: `--max-old-space-size=${Math.max(64, Math.floor(memoryMb * 0.75))}` };
+}
+
 export function createSandbox(options: SandboxOptions): Sandbox {
   const base = sandboxRoot();
   const privateDir = fs.mkdtempSync(path.join(base, "run-"));
@@ -99,11 +158,20 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const user = unprivileged();
   if (user) fs.chownSync(workDir, user.uid, user.gid);
   fs.chmodSync(workDir, 0o700);
+  const iso = isolation();
+  const netNamespace = Boolean(user) && iso.netNamespace;
+  let ipcDir: string | undefined;
+  if (netNamespace) {
+    // the kernel creates its sockets here; nobody else may enter (root, the grader, always can)
+    ipcDir = fs.mkdtempSync(path.join(base, "ipc-"));
+    fs.chownSync(ipcDir, user!.uid, user!.gid);
+    fs.chmodSync(ipcDir, 0o700);
+  }
   const memoryMb = options.memoryMb ?? 2048;
   // a scrubbed environment: nothing of ours (tokens, keys) reaches student code
-  const env: Record<string, string> = { HOME: workDir, TMPDIR: workDir, USER: "student" };
+  const env: Record<string, string> = { ...options.env, HOME: workDir, TMPDIR: workDir, USER: "student" };
   for (const k of KEEP_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-  env.NODE_OPTIONS = `--max-old-space-size=${Math.max(64, Math.floor(memoryMb * 0.75))}`;
+  Object.assign(env, nodeEnv(memoryMb));
   const marker = path.join(privateDir, "killed");
   const config: LauncherConfig = {
     cwd: workDir,
@@ -111,7 +179,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     memoryMb,
     wallSec: options.wallSec,
     marker,
-    ...(user ? { uid: user.uid, gid: user.gid, pidNamespace: fs.existsSync("/usr/bin/unshare") } : {}),
+    ...(user ? { uid: user.uid, gid: user.gid, pidNamespace: iso.pidNamespace, netNamespace } : {}),
+    ...(options.ahead ? { armOnSignal: true } : {}),
   };
   const launcher = launcherPath();
   return {
@@ -120,9 +189,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     marker,
     kernelCommand: [process.execPath, launcher, JSON.stringify(config), "--", ...kernelArgv()],
     user: user ? `uid ${user.uid}` : os.userInfo().username,
+    wallSec: options.wallSec,
+    transport: ipcDir ? "ipc" : "tcp",
+    ...(ipcDir ? { ipcDir } : {}),
+    isolation: { user: Boolean(user), pidNamespace: Boolean(user) && iso.pidNamespace, netNamespace, off: iso.off },
     dispose() {
       fs.rmSync(privateDir, { recursive: true, force: true });
       fs.rmSync(workDir, { recursive: true, force: true });
+      if (ipcDir) fs.rmSync(ipcDir, { recursive: true, force: true });
     },
   };
 }

@@ -6,11 +6,15 @@
  * Also: require() from cells finds .ts modules the converter compiled (with directory indexes), built
  * output for sources of built projects, ES-module-only packages (imported before the cell runs), and
  * `tslab` itself; a cell can be interrupted (SIGINT while synchronous, a rejected race while awaiting);
- * an uncaught exception or unhandled rejection while the cell runs fails that cell.
+ * an uncaught exception or unhandled rejection while the cell runs fails that cell, unless it comes from
+ * code an earlier cell scheduled (each cell runs in an AsyncLocalStorage context naming it, which its
+ * timers, promises and event handlers inherit).
  */
+import { AsyncLocalStorage } from "async_hooks";
 import Module = require("module");
 import * as path from "path";
 import * as vm from "vm";
+import { declHash, type Precompiled } from "./compilecache";
 import type { Compiled, Compiler, SideOutput } from "./compiler";
 import { fromDiagnostics, fromThrown, InterruptError, type KernelError } from "./errors";
 import { interopNamespace, needsImport, requiredSpecifiers } from "./resolve";
@@ -49,21 +53,54 @@ export class Executor {
   private readonly cells = new Map<string, CellMaps>();
   private importer: ((specifier: string) => Promise<Record<string, unknown>>) | undefined;
   private running = false;
+  private runningName: string | undefined;
   private abort: ((e: unknown) => void) | undefined;
+  /** the name of the cell whose code is running, also in the callbacks it left behind */
+  private readonly origin = new AsyncLocalStorage<string>();
 
+  private compilerInstance: Compiler | undefined;
+
+  /** `compiler` may be a function that builds it: then only a cell the cache lacks builds it */
   constructor(
-    private readonly compiler: Compiler,
+    compiler: Compiler | (() => Compiler),
     private readonly cwd: string,
     private readonly hooks: ExecutorHooks = {},
   ) {
+    if (typeof compiler === "function") this.makeCompiler = compiler;
+    else this.compilerInstance = compiler;
     this.locals = createExports();
     this.nodeRequire = Module.createRequire(path.join(cwd, "[cell].js"));
     this.cellRequire = this.wrapRequire(this.nodeRequire, cwd);
   }
 
+  private makeCompiler: (() => Compiler) | undefined;
+
+  get compiler(): Compiler {
+    this.compilerInstance ??= this.makeCompiler!();
+    return this.compilerInstance;
+  }
+
   /** true while a cell runs (its synchronous part or its awaited promise) */
   get busy(): boolean {
     return this.running;
+  }
+
+  /** The cell running now ("In[3]"), if one is. */
+  get runningCell(): string | undefined {
+    return this.running ? this.runningName : undefined;
+  }
+
+  /**
+   * The cell whose code is executing at this moment, as Node tracked it through timers, promises and
+   * events: in an uncaught-exception handler, the cell that scheduled the failing callback.
+   */
+  originOf(): string | undefined {
+    return this.origin.getStore();
+  }
+
+  /** The hash of `declarations` (see compilecache.ts). */
+  get declarationsHash(): string {
+    return declHash(this.prevDecl);
   }
 
   /** The declarations of the earlier cells, as the type checker sees them. */
@@ -74,23 +111,27 @@ export class Executor {
   /**
    * Compile and run `src` as the cell named `name` ("In[3]"). With `keepDeclarations` false (silent
    * evaluation of user expressions) the cell's declarations are not kept for later cells.
-   * `interrupted` says whether an interrupt arrived before the code started running.
+   * `interrupted` says whether an interrupt arrived before the code started running. `precompiled` (from
+   * the grader) is taken instead of compiling when it was made against this kernel's declarations.
    */
-  async execute(src: string, name: string, keepDeclarations = true, interrupted: () => boolean = () => false): Promise<Outcome> {
-    // (required here, not on load: it loads TypeScript, which typescript.ts loads with a code cache)
-    const meta = (require("tslab/dist/metadata") as typeof import("tslab/dist/metadata")).getCodeMetadata(src);
-    if (meta.module) {
-      const diagnostics = this.compiler.addModule(meta.module, src);
-      return diagnostics.length ? { ok: false, error: fromDiagnostics(diagnostics, name, src) } : { ok: true, hasValue: false };
-    }
-    if (meta.mode === "browser") {
-      return { ok: false, error: { ename: "Error", evalue: "browser cells (@browser) are not supported by this kernel", traceback: [] } };
-    }
-    let compiled: Compiled;
-    try {
-      compiled = this.compiler.convert(this.prevDecl, src);
-    } catch (e) {
-      return { ok: false, error: fromThrown(e, () => null, () => undefined) };
+  async execute(src: string, name: string, keepDeclarations = true, interrupted: () => boolean = () => false, precompiled?: Precompiled): Promise<Outcome> {
+    // (a precompiled cell is an ordinary one: no @module or @browser tag)
+    let compiled = precompiled && precompiled.declHash === this.declarationsHash ? precompiled.compiled : undefined;
+    if (!compiled) {
+      // (required here, not on load: it loads TypeScript, which typescript.ts loads with a code cache)
+      const meta = (require("tslab/dist/metadata") as typeof import("tslab/dist/metadata")).getCodeMetadata(src);
+      if (meta.module) {
+        const diagnostics = this.compiler.addModule(meta.module, src);
+        return diagnostics.length ? { ok: false, error: fromDiagnostics(diagnostics, name, src) } : { ok: true, hasValue: false };
+      }
+      if (meta.mode === "browser") {
+        return { ok: false, error: { ename: "Error", evalue: "browser cells (@browser) are not supported by this kernel", traceback: [] } };
+      }
+      try {
+        compiled = this.compiler.convert(this.prevDecl, src);
+      } catch (e) {
+        return { ok: false, error: fromThrown(e, () => null, () => undefined) };
+      }
     }
     for (const out of [...(compiled.sideOutputs ?? []), ...compiled.outsideOutputs]) this.addSideOutput(out);
     for (const file of compiled.staleBuilds) {
@@ -109,6 +150,7 @@ export class Executor {
     });
 
     this.running = true;
+    this.runningName = name;
     let failed: (e: unknown) => void = () => undefined;
     const aborted = new Promise<never>((_, reject) => (failed = reject));
     aborted.catch(() => undefined);
@@ -125,7 +167,7 @@ export class Executor {
         `.apply(undefined, globalThis[Symbol.for("transferlab.kernel.cellArgs")])`;
       (globalThis as Record<symbol, unknown>)[CELL_ARGS] = [this.locals, this.cellRequire, path.join(this.cwd, name), this.cwd];
       const script = new vm.Script(code, { filename: name });
-      const ret = script.runInThisContext({ breakOnSigint: true, displayErrors: false }) as unknown;
+      const ret = this.origin.run(name, () => script.runInThisContext({ breakOnSigint: true, displayErrors: false }) as unknown);
       // an async cell runs on; a synchronous one may have left a rejected promise: one turn of the
       // event loop lets Node report it (unhandledRejection) while this cell is still the one running
       await Promise.race([compiled.hasToplevelAwait ? ret : new Promise((r) => setImmediate(r)), aborted]);
@@ -133,6 +175,7 @@ export class Executor {
       return { ok: false, error: this.errorOf(e) };
     } finally {
       this.running = false;
+      this.runningName = undefined;
       this.abort = undefined;
       delete (globalThis as Record<symbol, unknown>)[CELL_ARGS];
     }

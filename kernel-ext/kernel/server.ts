@@ -23,7 +23,8 @@ import { History, type HistoryRequest } from "./history";
 import { kernelInfo } from "./info";
 import { IOPub } from "./iopub";
 import { complete, inspect, isComplete, pagerRequest } from "./language";
-import { cellOptions } from "./options";
+import { isCompiled, type Precompiled } from "./compilecache";
+import { cellOptions, findTsconfig } from "./options";
 import { plainText, resultBundle } from "./result";
 import { loadTypeScript, saveTypeScriptCache, typescriptCacheUsed } from "./typescript";
 
@@ -41,6 +42,25 @@ interface Target {
 interface Queued {
   msg: Message;
   seq: number;
+}
+
+/** cells whose late errors can still be attributed (older ones go to the current cell) */
+const MAX_TARGETS = 10_000;
+
+/**
+ * Handles of the kernel's own: stdout/stderr pipes, the control thread's port, iopub's batching, the
+ * compiler's file watchers (a cell's own watchers do not throw late either).
+ */
+const OWN_RESOURCES = new Set(["PipeWrap", "TTYWrap", "MessagePort", "Immediate", "FSEventWrap", "StatWatcher"]);
+
+/**
+ * How many timers, sockets, file operations… the cells have left pending (what may still call back, and
+ * throw, after the cell): `tlab_pending` in execute_reply, so that a runner knows whether to wait for
+ * late errors before shutting the kernel down. -1 when Node cannot tell.
+ */
+function pendingCallbacks(): number {
+  const info = (process as { getActiveResourcesInfo?: () => string[] }).getActiveResourcesInfo?.();
+  return info ? info.filter((t) => !OWN_RESOURCES.has(t)).length : -1;
 }
 
 type Writer = (chunk: string | Uint8Array, encoding?: BufferEncoding | ((e?: Error) => void), cb?: (e?: Error) => void) => boolean;
@@ -68,6 +88,8 @@ export class KernelServer {
   /** execute requests received up to this sequence number are aborted (stop_on_error) */
   private abortThrough = 0;
   private current: Target | null = null;
+  /** the execute_request of each cell name ("In[3]"): where a late error of that cell's callbacks goes */
+  private readonly targets = new Map<string, Target>();
   /** an execute_request is being handled; an interrupt in that time stops its cell */
   private executing = false;
   private interruptPending = false;
@@ -142,18 +164,27 @@ export class KernelServer {
   }
 
   private createCompiler(): void {
+    const hooks = { onTslabLoaded: () => this.hookTslab(), warn: (text: string) => this.write("stderr", text) };
+    if (process.env.TLAB_LAZY_COMPILER === "1" && !findTsconfig(this.cwd)) {
+      // a grader's kernel: most cells come compiled with their request, so TypeScript is loaded only for a
+      // cell that does not. (Only without a tsconfig.json: the options must not change with files cells write.)
+      this.executor = new Executor(() => (this.compiler = this.buildCompiler(true)), this.cwd, hooks);
+      return;
+    }
+    this.compiler = this.buildCompiler(false);
+    this.executor = new Executor(this.compiler, this.cwd, hooks);
+  }
+
+  private buildCompiler(noConfig: boolean): Compiler {
     const ts = loadTypeScript();
     this.startup.typescript = performance.now();
-    const { configFile, options, ignored } = cellOptions(ts, this.cwd);
+    const { configFile, options, ignored } = noConfig ? { configFile: undefined, options: {}, ignored: [] } : cellOptions(ts, this.cwd);
     if (process.env.TLAB_KERNEL_DEBUG) {
       this.log(`compiler options from ${configFile ?? "(no tsconfig.json)"}: ${JSON.stringify(options)}; left out: ${ignored.join(", ") || "nothing"}`);
     }
-    this.compiler = new Compiler(this.cwd, options);
+    const compiler = new Compiler(this.cwd, options);
     this.startup.compiler = performance.now();
-    this.executor = new Executor(this.compiler, this.cwd, {
-      onTslabLoaded: () => this.hookTslab(),
-      warn: (text) => this.write("stderr", text),
-    });
+    return compiler;
   }
 
   /** stdout and stderr of cells go to iopub; before the first cell (and for our own logs) to the real streams. */
@@ -254,7 +285,7 @@ export class KernelServer {
           return await this.execute(msg, seq);
         case "is_complete_request":
           await this.ready;
-          return this.reply(msg, "is_complete_reply", isComplete(this.compiler!, String(msg.content.code ?? "")));
+          return this.reply(msg, "is_complete_reply", isComplete(this.executor!.compiler, String(msg.content.code ?? "")));
         case "complete_request": {
           await this.ready;
           const code = String(msg.content.code ?? "");
@@ -307,7 +338,12 @@ export class KernelServer {
       user_expressions?: Record<string, string>;
       allow_stdin?: boolean;
       stop_on_error?: boolean;
+      /** the grader's compilation of this cell (see compilecache.ts) */
+      tlab_precompiled?: { declHash?: unknown; compiled?: unknown };
     };
+    const pre = c.tlab_precompiled;
+    const precompiled: Precompiled | undefined =
+      pre && typeof pre.declHash === "string" && isCompiled(pre.compiled) ? { declHash: pre.declHash, compiled: pre.compiled } : undefined;
     const code = String(c.code ?? "");
     const silent = Boolean(c.silent);
     const storeHistory = !silent && c.store_history !== false;
@@ -319,6 +355,10 @@ export class KernelServer {
     if (!silent) void this.iopub.send("execute_input", { code, execution_count: count }, msg.header);
     const target: Target = { parent: msg.header, identities: msg.identities, allowStdin: Boolean(c.allow_stdin) };
     this.current = target;
+    if (storeHistory) {
+      this.targets.set(`In[${count}]`, target);
+      if (this.targets.size > MAX_TARGETS) this.targets.delete(this.targets.keys().next().value!);
+    }
     this.newOutputSet(target);
     if (storeHistory) this.history.add(count, code);
 
@@ -340,7 +380,7 @@ export class KernelServer {
         else this.write("stdout", `Object \`${pager}\` not found.\n`);
         outcome = { ok: true, hasValue: false };
       } else {
-        outcome = await this.executor!.execute(code, storeHistory ? `In[${count}]` : `<silent-${++this.silentCount}>`, true, interrupted);
+        outcome = await this.executor!.execute(code, storeHistory ? `In[${count}]` : `<silent-${++this.silentCount}>`, true, interrupted, precompiled);
       }
     } catch (e) {
       outcome = { ok: false, error: { ename: "KernelError", evalue: (e as Error).message ?? String(e), traceback: [String((e as Error).stack ?? e)] } };
@@ -361,13 +401,15 @@ export class KernelServer {
         if (storeHistory) this.history.setOutput(count, String(data["text/plain"]));
       }
       const user_expressions = await this.userExpressions(c.user_expressions ?? {});
-      await this.reply(msg, "execute_reply", { status: "ok", execution_count: count, payload, user_expressions });
+      // tlab_decl_hash: which declarations the next cell is checked against, for a grader that sends cells
+      // compiled (compilecache.ts); tlab_pending: whether the cells left callbacks that may still throw
+      await this.reply(msg, "execute_reply", { status: "ok", execution_count: count, payload, user_expressions, tlab_decl_hash: this.executor!.declarationsHash, tlab_pending: pendingCallbacks() });
     } else {
       const error: KernelError = outcome.error;
       void this.iopub.send("error", error, msg.header);
       // before the reply: a request the client sends once it has seen the error is not "queued"
       if (c.stop_on_error !== false) await this.abortQueued();
-      await this.reply(msg, "execute_reply", { status: "error", execution_count: count, ...error, payload: [], user_expressions: {} });
+      await this.reply(msg, "execute_reply", { status: "error", execution_count: count, ...error, payload: [], user_expressions: {}, ...(this.executor ? { tlab_decl_hash: this.executor.declarationsHash } : {}), tlab_pending: pendingCallbacks() });
     }
     if (this.startup.firstCell === undefined) {
       this.startup.firstCell = performance.now();
@@ -458,13 +500,23 @@ export class KernelServer {
   }
 
   /**
-   * An uncaught exception or unhandled rejection: it fails the running cell; after the cell it is
-   * reported (an error output) to the cell that last ran. The kernel lives on.
+   * An uncaught exception or unhandled rejection. Thrown by code of the running cell, it fails that cell.
+   * Thrown by a callback an earlier cell left behind (a timer, a promise, an event handler: Node tells us
+   * which cell scheduled it), it is that cell's late error: reported (an error output, its traceback
+   * saying so) to that cell's request, and the running cell goes on. The kernel lives on.
    */
   private stray(e: unknown): void {
-    if (this.executor?.fail(e)) return;
+    const origin = this.executor?.originOf();
+    const running = this.executor?.runningCell;
+    const late = origin !== undefined && origin !== running ? this.targets.get(origin) : undefined;
+    if (!late && this.executor?.fail(e)) return;
     const error = this.executor ? this.executor.errorOf(e) : { ename: "Error", evalue: String(e), traceback: [String(e)] };
-    if (this.current && !this.shuttingDown) void this.iopub.send("error", error, this.current.parent);
+    if (late) {
+      const note = `(late error: thrown after ${origin} had finished, by a timer, promise or event handler it left behind${running ? `, while ${running} ran; ${running} is not failed by it` : ""})`;
+      error.traceback = [note, ...error.traceback];
+    }
+    const target = late ?? this.current;
+    if (target && !this.shuttingDown) void this.iopub.send("error", error, target.parent);
     else this.log(`uncaught: ${error.traceback.join("\n")}`);
   }
 

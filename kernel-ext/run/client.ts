@@ -26,6 +26,13 @@ export interface StartOptions {
   startTimeoutMs?: number;
   /** "signal" sends SIGINT to the kernel's process group; "message" sends interrupt_request on control (default "signal") */
   interruptMode?: "signal" | "message";
+  /**
+   * "ipc": the channels are Unix domain sockets instead of loopback TCP ports (a kernel in a network
+   * namespace of its own cannot reach our loopback); default "tcp"
+   */
+  transport?: "tcp" | "ipc";
+  /** ipc: the folder for the socket files; the kernel must be able to create files there (default: a private temp folder) */
+  ipcDir?: string;
 }
 
 export interface ExecuteOptions {
@@ -46,6 +53,12 @@ export interface ExecuteOptions {
   stdin?: (prompt: string, password: boolean) => string | Promise<string>;
   /** stop_on_error of the request (default false: the next cells are never aborted by this one's error) */
   stopOnError?: boolean;
+  /**
+   * The transferlab kernel's extension: the cell already compiled against the declarations hashed
+   * `declHash` (sent as `tlab_precompiled`; the kernel uses it only if they are its own). See
+   * kernel/compilecache.ts.
+   */
+  precompiled?: { declHash: string; compiled: unknown };
 }
 
 export interface ExecuteResult {
@@ -64,6 +77,18 @@ export interface ExecuteResult {
   timestamps: ExecutionTimestamps;
   /** how many times the request was sent (more than 1 after "abort" answers) */
   attempts: number;
+  /**
+   * Errors the kernel reported for this request after it had replied: thrown by a timer or promise the
+   * cell left behind. Live, like `outputs`: it fills while later cells run (they are in `outputs` too).
+   */
+  lateErrors: ErrorOutput[];
+  /** the transferlab kernel's hash of its declarations after this cell (execute_reply `tlab_decl_hash`) */
+  declHash?: string;
+  /**
+   * the transferlab kernel's count of timers, sockets… the cells left pending after this one (execute_reply
+   * `tlab_pending`; -1: it cannot tell): 0 means no callback is left that could report late
+   */
+  pending?: number;
 }
 
 /** The kernel process ended (crash, kill, out of memory, shutdown) while something waited on it. */
@@ -165,7 +190,7 @@ export class KernelClient {
     env: Record<string, string | undefined>,
     options: StartOptions,
   ): Promise<void> {
-    const { file, dir, info } = await createConnectionFile();
+    const { file, dir, info } = await createConnectionFile("transferlab", { transport: options.transport, ipcDir: options.ipcDir });
     this.info = info;
     this.connectionDir = dir;
     const argv = cmd.map((a) => a.split("{connection_file}").join(file));
@@ -323,6 +348,9 @@ export class KernelClient {
       error,
       timestamps,
       attempts,
+      lateErrors: attempt.lateErrors,
+      ...(attempt.declHash !== undefined ? { declHash: attempt.declHash } : {}),
+      ...(attempt.pending !== undefined ? { pending: attempt.pending } : {}),
     };
   }
 
@@ -338,12 +366,14 @@ export class KernelClient {
         user_expressions: {},
         allow_stdin: Boolean(options.stdin),
         stop_on_error: Boolean(options.stopOnError),
+        ...(options.precompiled ? { tlab_precompiled: options.precompiled } : {}),
       },
       this.session,
     );
     const id = msg.header.msg_id;
     this.stdinHandler = options.stdin ? (m) => void this.answerInput(m, id, options.stdin!) : undefined;
     const recorder = new OutputRecorder(this.displays);
+    const lateErrors: ErrorOutput[] = [];
     const timestamps: ExecutionTimestamps = {};
     let reply: Message | undefined;
     let onReply!: () => void;
@@ -399,19 +429,30 @@ export class KernelClient {
     } finally {
       this.stdinHandler = undefined;
       this.replyWaiters.delete(id);
-      // tslab sends output of callbacks that fire after the cell ended to the last request: keep
-      // routing it here so that it lands under this cell, as Jupyter frontends show it.
-      this.iopubRoutes.set(id, (m) => recorder.handle(m.header.msg_type, m.content));
+      // tslab sends output of callbacks that fire after the cell ended to the last request, ours to the
+      // request whose cell scheduled them: keep routing it here so that it lands under this cell, as
+      // Jupyter frontends show it, and keep its errors apart
+      this.iopubRoutes.set(id, (m) => {
+        recorder.handle(m.header.msg_type, m.content);
+        if (m.header.msg_type === "error") {
+          const c = m.content as { ename?: unknown; evalue?: unknown; traceback?: unknown };
+          const traceback = Array.isArray(c.traceback) ? c.traceback.map(String) : [];
+          lateErrors.push({ output_type: "error", ename: String(c.ename ?? "Error"), evalue: String(c.evalue ?? ""), traceback });
+        }
+      });
     }
     // tslab (1.0.22) timestamps the iopub "busy" but sends no execute_input: use "busy" for it.
     timestamps["iopub.execute_input"] ??= timestamps["iopub.status.busy"];
-    const content = (reply?.content ?? {}) as { status?: string; execution_count?: unknown };
+    const content = (reply?.content ?? {}) as { status?: string; execution_count?: unknown; tlab_decl_hash?: unknown; tlab_pending?: unknown };
     return {
+      declHash: typeof content.tlab_decl_hash === "string" ? content.tlab_decl_hash : undefined,
+      pending: typeof content.tlab_pending === "number" ? content.tlab_pending : undefined,
       status: content.status ?? "error",
       executionCount: typeof content.execution_count === "number" ? content.execution_count : null,
       recorder,
       timestamps,
       timedOut,
+      lateErrors,
     };
   }
 
@@ -524,6 +565,8 @@ export class KernelClient {
     if (this.child && this.child.pid !== undefined && process.platform !== "win32") signalKernel(this.child, "SIGKILL");
     if (this.sockets) for (const s of Object.values(this.sockets)) s.close();
     if (this.connectionDir) fs.rmSync(this.connectionDir, { recursive: true, force: true });
+    // ipc sockets in a folder of the caller's: a killed kernel leaves its socket files behind
+    if (this.info?.transport === "ipc") for (let n = 1; n <= 5; n++) fs.rmSync(`${this.info.ip}-${n}`, { force: true });
     this.iopubRoutes.clear();
   }
 
@@ -608,6 +651,9 @@ interface Attempt {
   recorder: OutputRecorder;
   timestamps: ExecutionTimestamps;
   timedOut: boolean;
+  lateErrors: ErrorOutput[];
+  declHash?: string;
+  pending?: number;
 }
 
 function sleep(ms: number): Promise<void> {

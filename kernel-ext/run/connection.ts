@@ -1,4 +1,8 @@
-/** Connection files: five free TCP ports on the loopback interface and a random signing key. */
+/**
+ * Connection files: a random signing key and five channels, either free TCP ports on the loopback
+ * interface or ZeroMQ ipc sockets (Unix domain sockets: no network at all, e.g. for a kernel in a network
+ * namespace of its own).
+ */
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as net from "net";
@@ -6,7 +10,8 @@ import * as os from "os";
 import * as path from "path";
 
 export interface ConnectionInfo {
-  transport: "tcp";
+  /** "ipc": `ip` is a path prefix and channel N is the socket file `<ip>-<N>` (Jupyter's convention) */
+  transport: "tcp" | "ipc";
   ip: string;
   key: string;
   signature_scheme: "hmac-sha256";
@@ -21,8 +26,14 @@ export interface ConnectionInfo {
 export type Channel = "shell" | "iopub" | "stdin" | "control" | "hb";
 
 export function channelAddress(info: ConnectionInfo, channel: Channel): string {
-  return `${info.transport}://${info.ip}:${info[`${channel}_port`]}`;
+  const port = info[`${channel}_port`];
+  if (info.transport === "ipc") return `ipc://${info.ip}-${port}`;
+  if (info.transport !== "tcp") throw new Error(`unsupported transport "${String(info.transport)}" in the connection file (tcp or ipc)`);
+  return `tcp://${info.ip}:${port}`;
 }
+
+/** Unix domain socket paths are limited to 107 bytes on Linux (sun_path). */
+const MAX_IPC_PATH = 107;
 
 /**
  * `count` distinct ports the OS reports free. They are drawn at random below Linux's ephemeral range
@@ -57,12 +68,37 @@ export async function freePorts(count: number, host = "127.0.0.1"): Promise<numb
 const LOW_PORT = 20000;
 const HIGH_PORT = 32768;
 
+export interface ConnectionOptions {
+  /** default "tcp" */
+  transport?: "tcp" | "ipc";
+  /**
+   * ipc only: the folder for the socket files (the kernel creates them there, so it must be able to write
+   * it); default the connection file's own private folder
+   */
+  ipcDir?: string;
+}
+
 /** Write a connection file (mode 0600: the key authorises running code) in a fresh private temp dir. */
-export async function createConnectionFile(kernelName = "transferlab"): Promise<{ file: string; dir: string; info: ConnectionInfo }> {
-  const [shell, iopub, stdin, control, hb] = await freePorts(5);
+export async function createConnectionFile(
+  kernelName = "transferlab",
+  options: ConnectionOptions = {},
+): Promise<{ file: string; dir: string; info: ConnectionInfo }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tlab-kernel-"));
+  const ipc = options.transport === "ipc";
+  let ip = "127.0.0.1";
+  if (ipc) {
+    // one prefix per connection: several kernels may share an ipc folder
+    ip = path.join(path.resolve(options.ipcDir ?? dir), `kernel-${randomBytes(4).toString("hex")}`);
+    if (Buffer.byteLength(`${ip}-5`) > MAX_IPC_PATH) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`ipc socket path ${ip}-5 is longer than ${MAX_IPC_PATH} bytes: choose a shorter ipc folder`);
+    }
+  }
+  // ipc channels are files: numbers 1-5 name them; tcp needs free ports
+  const [shell, iopub, stdin, control, hb] = ipc ? [1, 2, 3, 4, 5] : await freePorts(5);
   const info: ConnectionInfo = {
-    transport: "tcp",
-    ip: "127.0.0.1",
+    transport: ipc ? "ipc" : "tcp",
+    ip,
     key: randomBytes(32).toString("hex"),
     signature_scheme: "hmac-sha256",
     shell_port: shell,
@@ -72,7 +108,6 @@ export async function createConnectionFile(kernelName = "transferlab"): Promise<
     hb_port: hb,
     kernel_name: kernelName,
   };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tlab-kernel-"));
   const file = path.join(dir, "kernel.json");
   fs.writeFileSync(file, JSON.stringify(info, null, 1), { mode: 0o600 });
   return { file, dir, info };

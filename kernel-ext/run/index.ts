@@ -2,8 +2,8 @@
 export { KernelClient, KernelDiedError } from "./client";
 export type { ExecuteOptions, ExecuteResult, ExecuteStatus, StartOptions } from "./client";
 export { runNotebook, findBackend } from "./runner";
-export type { CellFailure, CellProgress, CellStatus, RunOptions, RunResult } from "./runner";
+export type { CellFailure, CellProgress, CellStatus, LateError, Precompiled, RunOptions, RunResult } from "./runner";
 export type { OutputEvent } from "./outputs";
 export { parseKernelError } from "./errors";
-export { createConnectionFile, freePorts } from "./connection";
-export type { ConnectionInfo } from "./connection";
+export { channelAddress, createConnectionFile, freePorts } from "./connection";
+export type { ConnectionInfo, ConnectionOptions } from "./connection";

@@ -15,6 +15,7 @@ import {
   type RunRecord,
 } from "../notebook";
 import { kernelArgv } from "../kernel/argv";
+import { EMPTY_DECL_HASH } from "../kernel/compilecache";
 import { KernelClient, KernelDiedError, type ExecuteResult } from "./client";
 
 export interface RunOptions {
@@ -32,6 +33,31 @@ export interface RunOptions {
   onCell?: (info: CellProgress) => void;
   /** how long the kernel may take to start (default 60 s) */
   startTimeoutSec?: number;
+  /** channels over loopback TCP (default) or ZeroMQ ipc sockets in `ipcDir` (see StartOptions) */
+  transport?: "tcp" | "ipc";
+  ipcDir?: string;
+  /**
+   * A kernel already started (e.g. by a pool, ahead of time) to run this notebook in, instead of starting
+   * one: the runner shuts it down at the end. kernelCommand, env and the start options are then unused.
+   */
+  client?: KernelClient;
+  /**
+   * Compiled cells to send with their requests (the transferlab kernel then skips compiling them): the
+   * compilation of `src` after the declarations hashed `declHash`, if known. See kernel/compilecache.ts.
+   */
+  precompiled?: (declHash: string, src: string) => Precompiled | undefined | Promise<Precompiled | undefined>;
+  /**
+   * After the last cell, wait this long (ms) before shutting the kernel down, so that a timer or promise
+   * the cells left behind can still report (a late error, see RunResult.lateErrors); not when the kernel
+   * says nothing is left pending (ours does, execute_reply `tlab_pending`). Default 0.
+   */
+  settleMs?: number;
+}
+
+/** A cell's compilation made outside the kernel (see kernel/compilecache.ts). */
+export interface Precompiled {
+  declHash: string;
+  compiled: unknown;
 }
 
 /** ok; error (the cell threw); timeout (interrupted); aborted (the kernel kept refusing it); died (kernel exited) */
@@ -79,6 +105,21 @@ export interface RunResult {
   errors: CellFailure[];
   /** the failure that stopped the run */
   failure?: CellFailure;
+  /**
+   * Errors thrown after their cell had finished, by a timer or promise it left behind, as the kernel
+   * attributed them (ours: to the cell that scheduled them; they fail no other cell). Each is also an
+   * error output of that cell. The cell's status stays what its own run gave.
+   */
+  lateErrors: LateError[];
+}
+
+export interface LateError {
+  cellIndex: number;
+  cellNumber: number;
+  ename: string;
+  evalue: string;
+  /** one line for humans: "<notebook>, cell N, after it finished: Error: boom" */
+  message: string;
 }
 
 const BACKEND_LINE = /^transferlab backend: ([^\s(]+)/m;
@@ -101,18 +142,30 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
     .map((cell, index) => ({ cell, index }))
     .filter((c): c is { cell: CodeCell; index: number } => c.cell.cell_type === "code" && shouldRun(c.cell));
 
-  const client = new KernelClient();
   const command = options.kernelCommand ?? kernelArgv();
-  try {
-    await client.start(command, path.dirname(path.resolve(file)), options.env ?? {}, {
-      startTimeoutMs: (options.startTimeoutSec ?? 60) * 1000,
-    });
-  } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
+  let client = options.client;
+  if (client && !client.alive) {
+    await client.shutdown();
+    throw new Error(`${file}: the kernel started for it is no longer running; its stderr:\n${client.stderrTail.slice(-2000)}`);
+  }
+  if (!client) {
+    client = new KernelClient();
+    try {
+      await client.start(command, path.dirname(path.resolve(file)), options.env ?? {}, {
+        startTimeoutMs: (options.startTimeoutSec ?? 60) * 1000,
+        transport: options.transport,
+        ipcDir: options.ipcDir,
+      });
+    } catch (e) {
+      throw new Error(`${file}: ${(e as Error).message}`);
+    }
   }
   const kernel = kernelLabel(client.kernelInfo, command);
 
-  const result: RunResult = { notebook: file, output, status: "ok", seconds: 0, kernel, cells: [], errors: [] };
+  const result: RunResult = { notebook: file, output, status: "ok", seconds: 0, kernel, cells: [], errors: [], lateErrors: [] };
+  const ran: { index: number; res: ExecuteResult }[] = [];
+  // the kernel's declarations: none in a fresh kernel; then as each reply reports (unknown: no more lookups)
+  let decl: string | undefined = options.precompiled ? EMPTY_DECL_HASH : undefined;
   const notify = (info: Omit<CellProgress, "notebook" | "codeCount">) => {
     try {
       options.onCell?.({ ...info, notebook: file, codeCount: toRun.length });
@@ -123,7 +176,10 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
   try {
     for (const [codeIndex, { cell, index }] of toRun.entries()) {
       notify({ phase: "start", index, number: index + 1, codeIndex });
-      const { status, res, failure } = await runCell(client, cell, file, index, timeoutMs);
+      const precompiled = decl !== undefined ? await options.precompiled?.(decl, joinText(cell.source)) : undefined;
+      const { status, res, failure } = await runCell(client, cell, file, index, timeoutMs, precompiled);
+      if (res) ran.push({ index, res });
+      decl = res?.declHash;
       const seconds = round3((res?.durationMs ?? 0) / 1000);
       result.cells.push({ index, status, seconds, executionCount: cell.execution_count });
       const backend = res && findBackend(res.outputs);
@@ -138,8 +194,17 @@ export async function runNotebook(file: string, options: RunOptions = {}): Promi
         break;
       }
     }
+    // (our kernel says whether anything is left that could still call back; others are waited for)
+    const last = ran[ran.length - 1]?.res;
+    if (options.settleMs && client.alive && last && last.pending !== 0) await new Promise((r) => setTimeout(r, options.settleMs));
   } finally {
     await client.shutdown();
+  }
+  for (const { index, res } of ran) {
+    for (const e of res.lateErrors) {
+      const message = `${file}, cell ${index + 1}, after it finished: ${e.ename}: ${e.evalue.split("\n")[0]}`;
+      result.lateErrors.push({ cellIndex: index, cellNumber: index + 1, ename: e.ename, evalue: e.evalue, message });
+    }
   }
 
   result.seconds = round3((Date.now() - started) / 1000);
@@ -155,10 +220,11 @@ async function runCell(
   file: string,
   index: number,
   timeoutMs: number | undefined,
+  precompiled?: Precompiled,
 ): Promise<{ status: CellStatus; res?: ExecuteResult; failure?: CellFailure }> {
   let res: ExecuteResult;
   try {
-    res = await client.execute(joinText(cell.source), { timeoutMs });
+    res = await client.execute(joinText(cell.source), { timeoutMs, ...(precompiled ? { precompiled } : {}) });
   } catch (e) {
     if (!(e instanceof KernelDiedError)) throw e;
     cell.outputs = [...e.outputs, { output_type: "error", ename: "DeadKernelError", evalue: e.message, traceback: [] }];

@@ -3,6 +3,8 @@
  * against plain tslab 1.0.22 (whose defects the client still copes with, for comparisons), and against
  * IPython's kernel as a protocol peer where it is installed.
  */
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { kernelArgv } from "../../kernel-ext/kernel/argv";
 import { tslabKernelArgv } from "../../kernel-ext/kernel/tslab";
@@ -108,6 +110,28 @@ describe("KernelClient with the transferlab kernel", () => {
     expect(await client.heartbeat()).toBe(true);
   });
 
+  test("an error thrown by a timer after its cell finished goes to that cell, not to the cell running then", async () => {
+    const a = await client.execute('setTimeout(() => { throw new Error("late boom"); }, 50); Promise.resolve().then(() => new Promise((r) => setTimeout(r, 80))).then(() => { throw new Error("late reject"); }); "scheduled"');
+    expect(a.status).toBe("ok");
+    const b = await client.execute('await new Promise((r) => setTimeout(r, 400)); "b done"');
+    expect(b.status).toBe("ok");
+    expect(b.outputs).toEqual([{ output_type: "execute_result", execution_count: b.executionCount, data: { "text/plain": "'b done'" }, metadata: {} }]);
+    expect(a.lateErrors.map((e) => e.evalue)).toEqual(["late boom", "late reject"]);
+    expect(a.lateErrors[0].traceback[0]).toBe(`(late error: thrown after In[${a.executionCount}] had finished, by a timer, promise or event handler it left behind, while In[${b.executionCount}] ran; In[${b.executionCount}] is not failed by it)`);
+    // they are outputs of the cell that scheduled them, too
+    expect(a.outputs.filter((o) => o.output_type === "error")).toHaveLength(2);
+    // a timer of the running cell's own still fails it
+    const c = await client.execute('setTimeout(() => { throw new Error("mine"); }, 10); await new Promise((r) => setTimeout(r, 200));');
+    expect(c.status).toBe("error");
+    expect(c.error?.evalue).toBe("mine");
+    expect(c.lateErrors).toEqual([]);
+    // the reply counts what the cells left pending that could still throw (earlier tests left some)
+    const before = (await client.execute("1")).pending!;
+    expect(before).toBeGreaterThanOrEqual(0);
+    expect((await client.execute("const t = setTimeout(() => undefined, 60_000);")).pending).toBe(before + 1);
+    expect((await client.execute("clearTimeout(t);")).pending).toBe(before);
+  });
+
   // last: it ends the shared kernel
   test("the kernel's death rejects the running execute with its exit status, and later ones", async () => {
     const died = client.execute("process.exit(3)");
@@ -115,6 +139,53 @@ describe("KernelClient with the transferlab kernel", () => {
     await expect(died).rejects.toThrow(/exit code 3/);
     expect(client.alive).toBe(false);
     await expect(client.execute("1")).rejects.toThrow(/not running/);
+  });
+});
+
+describe("KernelClient over ZeroMQ's ipc transport", () => {
+  test("the kernel binds Unix sockets in the folder given (no TCP port), answers and cleans up", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tlab-ipc-test-"));
+    const client = new KernelClient();
+    try {
+      await client.start(undefined, ROOT, {}, { transport: "ipc", ipcDir: dir });
+      const sockets = fs.readdirSync(dir);
+      expect(sockets).toHaveLength(5);
+      for (const s of sockets) expect(fs.statSync(path.join(dir, s)).isSocket()).toBe(true);
+      const r = await client.execute('console.log("over ipc"); 6 * 7');
+      expect(r.status).toBe("ok");
+      expect(r.outputs).toEqual([
+        { output_type: "stream", name: "stdout", text: "over ipc\n" },
+        { output_type: "execute_result", execution_count: r.executionCount, data: { "text/plain": "42" }, metadata: {} },
+      ]);
+      expect(await client.heartbeat()).toBe(true);
+      // the kernel listens on no TCP port of its own
+      const inodes = new Set(
+        fs
+          .readdirSync(`/proc/${client.pid}/fd`)
+          .map((fd) => {
+            try {
+              return /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${client.pid}/fd/${fd}`))?.[1];
+            } catch {
+              return undefined;
+            }
+          })
+          .filter((x): x is string => Boolean(x)),
+      );
+      const tcpListening = ["tcp", "tcp6"]
+        .flatMap((f) => fs.readFileSync(`/proc/net/${f}`, "utf8").split("\n").slice(1))
+        .map((l) => l.trim().split(/\s+/))
+        .filter((cols) => cols[3] === "0A" && inodes.has(cols[9]));
+      expect(tcpListening).toEqual([]);
+    } finally {
+      await client.shutdown();
+      expect(fs.readdirSync(dir)).toEqual([]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  test("a socket path too long for a Unix socket is refused with the path named", async () => {
+    const client = new KernelClient();
+    await expect(client.start(undefined, ROOT, {}, { transport: "ipc", ipcDir: "/tmp/" + "x".repeat(120) })).rejects.toThrow(/longer than 107 bytes/);
   });
 });
 
@@ -180,7 +251,8 @@ test("a kernel that loses a port to another process at start is started again on
   // second start: the real kernel
   const fs = await import("fs");
   const os = await import("os");
-  const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tlab-clash-")), "first");
+  const markerDir = fs.mkdtempSync(path.join(os.tmpdir(), "tlab-clash-"));
+  const marker = path.join(markerDir, "first");
   const [node, main, ...rest] = kernelArgv();
   const script =
     `const fs = require("fs"); if (!fs.existsSync(${JSON.stringify(marker)})) {` +
@@ -195,5 +267,6 @@ test("a kernel that loses a port to another process at start is started again on
     console.log(`port clash: second start answered after ${Date.now() - t0} ms in all`);
   } finally {
     await client.shutdown();
+    fs.rmSync(markerDir, { recursive: true, force: true });
   }
 }, 60_000);

@@ -141,3 +141,38 @@ test("a notebook that cannot be read, or a kernel that cannot start, throws nami
     new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: the kernel failed to start.*exit code 2`),
   );
 });
+
+test("over ipc: a timer's late error is recorded against the cell that scheduled it, in the notebook and the result", async () => {
+  const file = writeNotebook("late.ipynb", ['setTimeout(() => { throw new Error("too late"); }, 30);\n"scheduled"', "1 + 1"]);
+  const result = await runNotebook(file, { transport: "ipc", settleMs: 500 });
+  expect(result.status).toBe("ok");
+  expect(result.cells.map((c) => c.status)).toEqual(["ok", "ok"]);
+  expect(result.lateErrors).toEqual([
+    { cellIndex: 0, cellNumber: 1, ename: "Error", evalue: "too late", message: `${file}, cell 1, after it finished: Error: too late` },
+  ]);
+  const nb = read(file);
+  expect(code(nb, 0).outputs.map((o) => o.output_type)).toEqual(["execute_result", "error"]);
+  expect(code(nb, 1).outputs.map((o) => o.output_type)).toEqual(["execute_result"]);
+});
+
+test("settles only while the cells left something pending", async () => {
+  const file = writeNotebook("settle.ipynb", ["1 + 1"]);
+  const t0 = Date.now();
+  await runNotebook(file, { settleMs: 60_000 });
+  // nothing pending: no minute's wait (the kernel said so in its reply)
+  expect(Date.now() - t0).toBeLessThan(50_000);
+});
+
+test("a kernel started by the caller runs the notebook and is shut down after it", async () => {
+  const { KernelClient } = await import("../../kernel-ext/run/client");
+  const client = new KernelClient();
+  await client.start(undefined, tmp);
+  await client.execute("const warm = 41;");
+  const file = writeNotebook("given.ipynb", ["warm + 1"]);
+  const result = await runNotebook(file, { client });
+  expect(result.status).toBe("ok");
+  const out = code(read(file), 0).outputs[0] as { data: Record<string, string | string[]> };
+  expect([out.data["text/plain"]].flat().join("")).toBe("42");
+  expect(client.alive).toBe(false);
+  await expect(runNotebook(file, { client })).rejects.toThrow(/no longer running/);
+});
