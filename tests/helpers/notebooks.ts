@@ -89,3 +89,19 @@ export function gradedPoints(nb: Notebook): number[] {
     .filter((g) => g?.grade)
     .map((g) => g!.points ?? 0);
 }
+
+/**
+ * The contract of an exercise notebook: its instructor source runs green with these graded points; its student
+ * edition has no hidden tests and no `solution` text, and running it stops with "not implemented" at the graded
+ * cell `firstTask`.
+ */
+export function expectReleasable(ex: ExerciseRuns, want: { points: number[]; solution: string; firstTask: string }): void {
+  expect(ex.instructor.status).toBe("ok");
+  expect(gradedPoints(ex.source)).toEqual(want.points);
+  const text = JSON.stringify(ex.student);
+  expect(text).not.toContain("BEGIN HIDDEN TESTS");
+  expect(text).not.toContain(want.solution);
+  expect(ex.studentRun.status).toBe("failed");
+  expect(ex.studentRun.failure?.error).toMatch(/not implemented/);
+  expect(ex.studentStoppedAt).toBe(want.firstTask);
+}
