@@ -159,8 +159,12 @@ export async function useBestBackend(options: { quiet?: boolean; prefer?: string
     }
   }
   if (chosen === null) throw new Error(`no TensorFlow.js backend could be started: ${skipped.map((s) => s.reason).join("; ")}`);
+  const strict = process.env.TL_STRICT_ASYNC;
+  if (strict === "1" || strict === "warn") strictAsync(strict === "warn" ? "warn" : "throw");
   current = { backend: chosen, description: await describe(chosen), skipped, forced: Boolean(forcedName) };
-  if (!options.quiet) console.log(backendReport(current));
+  if (!options.quiet) {
+    console.log(backendReport(current) + (strict === "1" ? " [strict async: synchronous reads throw]" : strict === "warn" ? " [strict async: synchronous reads reported]" : ""));
+  }
   return current;
 }
 
@@ -174,4 +178,39 @@ export function backendReport(choice: BackendChoice): string {
 /** The backend chosen by the last `useBestBackend`, or null before it ran. */
 export function currentBackend(): BackendChoice | null {
   return current;
+}
+
+let restoreStrict: (() => void) | null = null;
+
+/**
+ * Test aid (`TL_STRICT_ASYNC=1`, applied by `useBestBackend`): make every synchronous read of a tensor
+ * (`dataSync`, `arraySync`, `bufferSync`, and tfjs code built on them such as `toString`) throw, as it does on
+ * tfjs-backend-webgpu in Node (which reads synchronously through an OffscreenCanvas, which Node lacks), so code
+ * paths meant for WebGPU can be checked on a CPU-only machine. Asynchronous reads (`await t.data()`) still work.
+ * It wraps the engine's `readSync` (what those Tensor methods call), not the backend's: wasm's own kernels read
+ * their inputs synchronously (gather's bounds check), which webgpu's kernels do not, so that would be a false alarm.
+ * `mode: "warn"` (`TL_STRICT_ASYNC=warn`) reads anyway and reports each new call site once on stderr (to list them all
+ * in one run). Returns a function that restores synchronous reads.
+ */
+export function strictAsync(mode: "throw" | "warn" = "throw"): () => void {
+  restoreStrict?.();
+  const engine = tf.engine() as unknown as { readSync(dataId: object): unknown };
+  const original = engine.readSync;
+  const seen = new Set<string>();
+  engine.readSync = function (this: unknown, dataId: object) {
+    const error = new Error(`synchronous read on ${tf.getBackend()} (as webgpu in Node would fail)`);
+    if (mode === "throw") throw error;
+    // the first frames outside tfjs: who asked for the read
+    const site = (error.stack ?? "").split("\n").slice(1).filter((l) => !/node_modules[\\/]@tensorflow|backend\.js/.test(l)).slice(0, 3).map((l) => l.trim()).join(" < ");
+    if (!seen.has(site)) {
+      seen.add(site);
+      process.stderr.write(`TL_STRICT_ASYNC: synchronous read at ${site}\n`);
+    }
+    return original.call(this, dataId);
+  };
+  restoreStrict = () => {
+    engine.readSync = original;
+    restoreStrict = null;
+  };
+  return restoreStrict;
 }

@@ -10,13 +10,13 @@ export type Tensor = tf.Tensor;
 export type Tensor1D = tf.Tensor1D;
 export type Tensor2D = tf.Tensor2D;
 
-export { useBestBackend, currentBackend, backendReport, BACKENDS, BackendName, BackendChoice } from "./backend";
+export { useBestBackend, currentBackend, backendReport, strictAsync, BACKENDS, BackendName, BackendChoice } from "./backend";
 export { Random } from "./random";
-export { Matrix, Labels, toTensor2D, toLabels } from "./tensor";
+export { Matrix, Labels, toTensor2D, toLabels, toLabelsAsync, readFloat32 } from "./tensor";
 export { checkOptions } from "./options";
 export * from "./data";
 export { trainTestSplit, labelledPerClass, takeRows, takeLabels, concatDomains, IndexSplit } from "./splits";
-export { kernelMatrix, medianHeuristicGamma, KernelKind, KERNEL_KINDS, KernelOptions } from "./kernels";
+export { kernelMatrix, medianHeuristicGamma, medianHeuristicGammaAsync, KernelKind, KERNEL_KINDS, KernelOptions } from "./kernels";
 export * from "./metrics";
 export * from "./classifiers";
 export * from "./plot";

@@ -101,6 +101,23 @@ export interface MedianHeuristicOptions {
  * stable, and the cost stays O(maxSamples²)). Throws when the median distance is 0 (most points coincide).
  */
 export function medianHeuristicGamma(X: Matrix, Y?: Matrix, options?: MedianHeuristicOptions): number {
+  const { D, n } = pooledDistances(X, Y, options);
+  const all = D.dataSync();
+  D.dispose();
+  return gammaOfMedian(all, n);
+}
+
+/** `medianHeuristicGamma` with an asynchronous read (synchronous reads fail on WebGPU in Node); the same value. */
+export async function medianHeuristicGammaAsync(X: Matrix, Y?: Matrix, options?: MedianHeuristicOptions): Promise<number> {
+  const { D, n } = pooledDistances(X, Y, options);
+  try {
+    return gammaOfMedian(await D.data(), n);
+  } finally {
+    D.dispose();
+  }
+}
+
+function pooledDistances(X: Matrix, Y: Matrix | undefined, options: MedianHeuristicOptions | undefined): { D: tf.Tensor2D; n: number } {
   const opts = checkOptions("medianHeuristicGamma", options, { maxSamples: 1000, seed: 0 });
   requireInteger("medianHeuristicGamma", "maxSamples", opts.maxSamples, 2);
   const Xt = toTensor2D(X, "X");
@@ -124,8 +141,10 @@ export function medianHeuristicGamma(X: Matrix, Y?: Matrix, options?: MedianHeur
     disposeIfCreated(Xt, X);
     if (Yt !== undefined) disposeIfCreated(Yt, Y);
   }
-  const all = D.dataSync();
-  D.dispose();
+  return { D, n };
+}
+
+function gammaOfMedian(all: ArrayLike<number>, n: number): number {
   const pairs = new Float64Array((n * (n - 1)) / 2);
   let k = 0;
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs[k++] = all[i * n + j];

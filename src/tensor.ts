@@ -38,9 +38,43 @@ export function toFloat64(X: Matrix, argName = "X"): { data: Float64Array; rows:
   return { data, rows, cols };
 }
 
-/** Labels as an Int32Array, checking that each is an integer. */
+/** `toFloat64` with an asynchronous read: what works on WebGPU in Node, where synchronous reads fail. */
+export async function toFloat64Async(X: Matrix, argName = "X"): Promise<{ data: Float64Array; rows: number; cols: number }> {
+  const t = toTensor2D(X, argName);
+  const [rows, cols] = t.shape;
+  try {
+    return { data: Float64Array.from(await t.data()), rows, cols };
+  } finally {
+    if (t !== X) t.dispose();
+  }
+}
+
+/**
+ * The values of several float32 tensors with one asynchronous read (one GPU round trip rather than one each):
+ * flattened, concatenated on the backend, read, and split again. Exact: concatenation only copies.
+ */
+export async function readFloat32(...ts: tf.Tensor[]): Promise<Float32Array[]> {
+  if (ts.length === 0) return [];
+  if (ts.length === 1) return [(await ts[0].data()) as Float32Array];
+  if (ts.some((t) => t.dtype !== "float32")) return (await Promise.all(ts.map((t) => t.data()))) as Float32Array[];
+  const all = tf.tidy(() => tf.concat(ts.map((t) => tf.reshape(t, [-1]))));
+  const flat = (await all.data()) as Float32Array;
+  all.dispose();
+  let at = 0;
+  return ts.map((t) => flat.subarray(at, (at += t.size)));
+}
+
+/** Labels as an Int32Array, checking that each is an integer. A tensor is read synchronously: see `toLabelsAsync`. */
 export function toLabels(y: Labels, argName = "y"): Int32Array {
-  const values: ArrayLike<number> = y instanceof tf.Tensor ? (y as tf.Tensor).dataSync() : y;
+  return checkLabels(y instanceof tf.Tensor ? (y as tf.Tensor).dataSync() : y, argName);
+}
+
+/** `toLabels` with an asynchronous read of a tensor (for WebGPU in Node). */
+export async function toLabelsAsync(y: Labels, argName = "y"): Promise<Int32Array> {
+  return checkLabels(y instanceof tf.Tensor ? await (y as tf.Tensor).data() : y, argName);
+}
+
+function checkLabels(values: ArrayLike<number>, argName: string): Int32Array {
   const out = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -50,9 +84,18 @@ export function toLabels(y: Labels, argName = "y"): Int32Array {
   return out;
 }
 
-/** Throws naming `argName` when `X` holds NaN or ±∞. */
+/** Throws naming `argName` when `X` holds NaN or ±∞ (a synchronous read: see `assertFiniteAsync`). */
 export function assertFinite(X: tf.Tensor, argName = "X"): void {
-  const data = X.dataSync();
+  checkFinite(X.dataSync(), X, argName);
+}
+
+/** `assertFinite` with an asynchronous read (for WebGPU in Node). */
+export async function assertFiniteAsync(X: tf.Tensor, argName = "X"): Promise<void> {
+  checkFinite(await X.data(), X, argName);
+}
+
+/** Throws naming `argName` when `data` (the values of `X`, already read) holds NaN or ±∞. */
+export function checkFinite(data: ArrayLike<number>, X: tf.Tensor, argName: string): void {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
       const cols = X.shape[1] ?? 1;

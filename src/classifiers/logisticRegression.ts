@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, requireInteger, requirePositive } from "../options";
-import { Labels, Matrix, assertFinite, disposeIfCreated, toTensor2D } from "../tensor";
+import { Labels, Matrix, assertFiniteAsync, disposeIfCreated, toTensor2D } from "../tensor";
 import { Classifier, checkLabelCount, checkSampleWeight, encodeLabels } from "./classifier";
 import { minimizeLbfgs } from "./lbfgs";
 import { linearLogits, labelsOfLargest, softmaxProbabilities } from "./linearModel";
@@ -64,7 +64,7 @@ export class LogisticRegression implements Classifier {
     const [n, d] = Xt.shape;
     let data: tf.Tensor[] = [];
     try {
-      assertFinite(Xt, "X");
+      await assertFiniteAsync(Xt, "X"); // async: synchronous reads fail on WebGPU in Node
       const { classes, index } = encodeLabels(y, "y");
       checkLabelCount(index, n, "LogisticRegression.fit");
       const w = checkSampleWeight(sampleWeight, n, "LogisticRegression.fit");

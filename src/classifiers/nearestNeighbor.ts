@@ -3,7 +3,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, requireInteger } from "../options";
-import { Labels, Matrix, assertFinite, disposeIfCreated, toLabels, toTensor2D } from "../tensor";
+import { Labels, Matrix, checkFinite, disposeIfCreated, toLabelsAsync, toTensor2D } from "../tensor";
 import { Classifier, checkLabelCount } from "./classifier";
 
 export interface OneNearestNeighborOptions {
@@ -39,10 +39,12 @@ export class OneNearestNeighbor implements Classifier {
     const Xt = toTensor2D(X, "X");
     try {
       const [rows, cols] = Xt.shape;
-      const labels = toLabels(y, "y");
+      const labels = await toLabelsAsync(y, "y");
       checkLabelCount(labels, rows, "OneNearestNeighbor.fit");
-      assertFinite(Xt, "X");
-      this.train = { data: Float32Array.from(await Xt.data()), rows, cols };
+      // one asynchronous read, checked here (synchronous reads fail on WebGPU in Node)
+      const data = Float32Array.from(await Xt.data());
+      checkFinite(data, Xt, "X");
+      this.train = { data, rows, cols };
       this.labels = labels;
       return this;
     } finally {

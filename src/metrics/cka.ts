@@ -4,7 +4,7 @@
  * how much fine-tuning distorts pretrained features (Kumar et al., ICLR 2022).
  */
 import * as tf from "@tensorflow/tfjs";
-import { Matrix, disposeIfCreated, toTensor2D } from "../tensor";
+import { Matrix, disposeIfCreated, readFloat32, toTensor2D } from "../tensor";
 
 function checkPair(X: tf.Tensor2D, Y: tf.Tensor2D, fn: string): void {
   if (X.shape[0] !== Y.shape[0]) {
@@ -18,13 +18,15 @@ function checkPair(X: tf.Tensor2D, Y: tf.Tensor2D, fn: string): void {
  * ‖Ycᵀ Xc‖²_F / (‖Xcᵀ Xc‖_F ‖Ycᵀ Yc‖_F), with Xc, Yc centred per column. 1 for identical representations;
  * invariant to orthogonal transforms and isotropic scaling of either side; 0 for unrelated ones.
  * Computed in float64 on the CPU from the Gram matrices (n×n), so numbers do not depend on the backend.
+ * Async: both representations are read in one asynchronous read (synchronous reads fail on WebGPU in Node).
  */
-export function linearCka(X: Matrix, Y: Matrix): number {
+export async function linearCka(X: Matrix, Y: Matrix): Promise<number> {
   const Xt = toTensor2D(X, "X"), Yt = toTensor2D(Y, "Y");
   try {
     checkPair(Xt, Yt, "linearCka");
     const n = Xt.shape[0];
-    const gx = centredGram(Xt.arraySync(), n), gy = centredGram(Yt.arraySync(), n);
+    const [x, y] = await readFloat32(Xt, Yt);
+    const gx = centredGram(x, n, Xt.shape[1]), gy = centredGram(y, n, Yt.shape[1]);
     let xy = 0, xx = 0, yy = 0;
     for (let i = 0; i < n * n; i++) { xy += gx[i] * gy[i]; xx += gx[i] * gx[i]; yy += gy[i] * gy[i]; }
     if (xx === 0 || yy === 0) throw new Error("linearCka: a representation is constant over the samples (zero variance); CKA is undefined");
@@ -35,12 +37,11 @@ export function linearCka(X: Matrix, Y: Matrix): number {
   }
 }
 
-/** H K H for K = X Xᵀ, H the centring matrix: the Gram matrix of the column-centred rows, in float64. */
-function centredGram(rows: number[][], n: number): Float64Array {
-  const p = rows[0].length;
+/** H K H for K = X Xᵀ, H the centring matrix: the Gram matrix of the column-centred rows (X: n×p, row-major), in float64. */
+function centredGram(x: Float32Array, n: number, p: number): Float64Array {
   const mean = new Float64Array(p);
-  for (const r of rows) for (let j = 0; j < p; j++) mean[j] += r[j] / n;
-  const c = rows.map((r) => Float64Array.from(r, (v, j) => v - mean[j]));
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) mean[j] += x[i * p + j] / n;
+  const c = Array.from({ length: n }, (_, i) => Float64Array.from(x.subarray(i * p, (i + 1) * p), (v, j) => v - mean[j]));
   const g = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let k = i; k < n; k++) {
@@ -58,22 +59,24 @@ function centredGram(rows: number[][], n: number): Float64Array {
  * Mean cosine drift of matched rows: 1 − mean_i cos(xᵢ, yᵢ), for the features of the same samples before (X) and
  * after (Y) training, in the same coordinates. 0 when no sample's feature direction changed; up to 2.
  * A row of zeros (a dead ReLU unit pattern) counts as cosine 0 against anything but zero, 1 against zero.
+ * Async, one read of both (as `linearCka`).
  */
-export function meanCosineDrift(X: Matrix, Y: Matrix): number {
+export async function meanCosineDrift(X: Matrix, Y: Matrix): Promise<number> {
   const Xt = toTensor2D(X, "X"), Yt = toTensor2D(Y, "Y");
   try {
     checkPair(Xt, Yt, "meanCosineDrift");
     if (Xt.shape[1] !== Yt.shape[1]) {
       throw new Error(`meanCosineDrift: X and Y must be in the same coordinates: ${Xt.shape[1]} vs ${Yt.shape[1]} columns`);
     }
-    const a = Xt.arraySync(), b = Yt.arraySync();
+    const [a, b] = await readFloat32(Xt, Yt);
+    const [n, p] = Xt.shape;
     let sum = 0;
-    for (let i = 0; i < a.length; i++) {
+    for (let i = 0; i < n; i++) {
       let ab = 0, aa = 0, bb = 0;
-      for (let j = 0; j < a[i].length; j++) { ab += a[i][j] * b[i][j]; aa += a[i][j] ** 2; bb += b[i][j] ** 2; }
+      for (let j = i * p; j < (i + 1) * p; j++) { ab += a[j] * b[j]; aa += a[j] ** 2; bb += b[j] ** 2; }
       sum += aa === 0 && bb === 0 ? 1 : aa === 0 || bb === 0 ? 0 : ab / Math.sqrt(aa * bb);
     }
-    return 1 - sum / a.length;
+    return 1 - sum / n;
   } finally {
     disposeIfCreated(Xt, X);
     disposeIfCreated(Yt, Y);

@@ -3,9 +3,9 @@
  * kernel mean embeddings of two samples, the quantity TCA, JDA and DAN minimise.
  */
 import * as tf from "@tensorflow/tfjs";
-import { checkKernelKind, medianHeuristicGamma } from "../kernels";
+import { checkKernelKind, medianHeuristicGammaAsync } from "../kernels";
 import { checkOptions, requireInteger, requirePositive } from "../options";
-import { Matrix, disposeIfCreated, toFloat64, toTensor2D } from "../tensor";
+import { Matrix, disposeIfCreated, readFloat32, toTensor2D } from "../tensor";
 
 export interface MmdOptions {
   /** "rbf" (default) or "linear" */
@@ -59,14 +59,14 @@ export async function mmd(Xs: Matrix, Xt: Matrix, options?: MmdOptions): Promise
     const n = B.shape[0];
     if (B.shape[1] !== d) throw new Error(`mmd: Xt has ${B.shape[1]} features (columns) but Xs has ${d}; they must match`);
     if (!biased && (m < 2 || n < 2)) throw new Error(`mmd: the unbiased estimate needs at least 2 rows in Xs and in Xt, got ${m} and ${n}`);
-    if (kernel === "linear") return linearMmd(A, B, biased);
+    if (kernel === "linear") return await linearMmd(A, B, biased);
     if (!Array.isArray(opts.bandwidths) || opts.bandwidths.length === 0) {
       throw new Error(`mmd: bandwidths must be a non-empty array of multipliers of gamma, got ${JSON.stringify(opts.bandwidths)}`);
     }
     opts.bandwidths.forEach((b, i) => requirePositive("mmd", `bandwidths[${i}]`, b));
     requireInteger("mmd", "blockSize", opts.blockSize, 1);
     if (opts.gamma !== undefined) requirePositive("mmd", "gamma", opts.gamma);
-    const gamma0 = opts.gamma ?? medianHeuristicGamma(A, B, { seed: opts.seed });
+    const gamma0 = opts.gamma ?? (await medianHeuristicGammaAsync(A, B, { seed: opts.seed }));
     return await rbfMmd(A, B, opts.bandwidths.map((b) => b * gamma0), biased, opts.blockSize);
   } finally {
     disposeIfCreated(A, Xs);
@@ -76,9 +76,11 @@ export async function mmd(Xs: Matrix, Xt: Matrix, options?: MmdOptions): Promise
 
 /** Linear-kernel MMD² in float64, on data centred at the pooled mean (the value is translation invariant,
  * centring only reduces cancellation). */
-function linearMmd(A: tf.Tensor2D, B: tf.Tensor2D, biased: boolean): number {
-  const a = toFloat64(A, "Xs");
-  const b = toFloat64(B, "Xt");
+async function linearMmd(A: tf.Tensor2D, B: tf.Tensor2D, biased: boolean): Promise<number> {
+  // one asynchronous read of both (synchronous reads fail on WebGPU in Node)
+  const [da, db] = await readFloat32(A, B);
+  const a = { data: Float64Array.from(da), rows: A.shape[0], cols: A.shape[1] };
+  const b = { data: Float64Array.from(db), rows: B.shape[0], cols: B.shape[1] };
   const d = a.cols;
   const mean = new Float64Array(d);
   for (const s of [a, b]) for (let i = 0; i < s.rows; i++) for (let j = 0; j < d; j++) mean[j] += s.data[i * d + j];

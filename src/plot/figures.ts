@@ -3,8 +3,8 @@
  * Each returns a plain Plotly spec (see spec.ts).
  */
 import * as tf from "@tensorflow/tfjs";
-import { Matrix, Labels, toTensor2D, toLabels } from "../tensor";
-import { pcaProject } from "./pca";
+import { Matrix, Labels, readFloat32, toTensor2D, toLabels, toLabelsAsync } from "../tensor";
+import { pcaProject, pcaProjectAsync } from "./pca";
 import { PlotSpec, DOMAIN_COLORS, PALETTE, baseLayout } from "./spec";
 
 const SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon", "pentagon", "triangle-down"];
@@ -41,31 +41,74 @@ function markerSizes(values: ArrayLike<number>, rows: number, name: string): num
 /**
  * Source vs target as a 2-D scatter; data with more than 2 features is projected with PCA (fit on both).
  * `target` may be null to draw one domain alone (e.g. one panel of a side-by-side pair).
+ * Tensors are read synchronously: on WebGPU in Node use `scatter2dAsync`.
  */
 export function scatter2d(source: Matrix, target: Matrix | null, options: ScatterOptions = {}): PlotSpec {
+  const { xs, xt, d } = scatterInputs(source, target);
+  let ps: number[][], pt: number[][];
+  let axisNames = ["x₁", "x₂"];
+  try {
+    if (d === 1 || d === 2) {
+      [ps, pt] = [xs, xt].map((t) => rowsOf(t.dataSync(), t.shape[0], d));
+    } else {
+      const p = pcaProject([xs, xt], 2, options.seed ?? 0);
+      [ps, pt] = p.projections;
+      axisNames = pcAxes(p.explained);
+    }
+  } finally {
+    if (xs !== source) xs.dispose();
+    if (xt !== target) xt.dispose();
+  }
+  const ys = options.sourceLabels ? toLabels(options.sourceLabels, "sourceLabels") : null;
+  const yt = options.targetLabels ? toLabels(options.targetLabels, "targetLabels") : null;
+  return scatterSpec(ps, pt, ys, yt, axisNames, target === null, options);
+}
+
+/** `scatter2d` with asynchronous reads (synchronous reads fail on WebGPU in Node); the same figure. */
+export async function scatter2dAsync(source: Matrix, target: Matrix | null, options: ScatterOptions = {}): Promise<PlotSpec> {
+  const { xs, xt, d } = scatterInputs(source, target);
+  let ps: number[][], pt: number[][];
+  let axisNames = ["x₁", "x₂"];
+  try {
+    if (d === 1 || d === 2) {
+      const [a, b] = await readFloat32(xs, xt);
+      [ps, pt] = [rowsOf(a, xs.shape[0], d), rowsOf(b, xt.shape[0], d)];
+    } else {
+      const p = await pcaProjectAsync([xs, xt], 2, options.seed ?? 0);
+      [ps, pt] = p.projections;
+      axisNames = pcAxes(p.explained);
+    }
+  } finally {
+    if (xs !== source) xs.dispose();
+    if (xt !== target) xt.dispose();
+  }
+  const ys = options.sourceLabels ? await toLabelsAsync(options.sourceLabels, "sourceLabels") : null;
+  const yt = options.targetLabels ? await toLabelsAsync(options.targetLabels, "targetLabels") : null;
+  return scatterSpec(ps, pt, ys, yt, axisNames, target === null, options);
+}
+
+function scatterInputs(source: Matrix, target: Matrix | null): { xs: tf.Tensor2D; xt: tf.Tensor2D; d: number } {
   const xs = toTensor2D(source, "source");
   const xt = target === null ? tf.zeros([0, xs.shape[1]]) as tf.Tensor2D : toTensor2D(target, "target");
   if (xs.shape[1] !== xt.shape[1]) {
+    if (xs !== source) xs.dispose();
+    if (xt !== target) xt.dispose();
     throw new Error(`scatter2d: source has ${xs.shape[1]} features, target ${xt.shape[1]}`);
   }
-  const d = xs.shape[1];
-  let ps: number[][], pt: number[][];
-  let axisNames = ["x₁", "x₂"];
-  if (d === 2) {
-    ps = xs.arraySync() as number[][];
-    pt = xt.arraySync() as number[][];
-  } else if (d === 1) {
-    ps = (xs.arraySync() as number[][]).map((r) => [r[0], 0]);
-    pt = (xt.arraySync() as number[][]).map((r) => [r[0], 0]);
-  } else {
-    const p = pcaProject([xs, xt], 2, options.seed ?? 0);
-    [ps, pt] = p.projections;
-    axisNames = [`PC1 (${(100 * p.explained[0]).toFixed(1)} %)`, `PC2 (${(100 * p.explained[1]).toFixed(1)} %)`];
-  }
-  if (xs !== source) xs.dispose();
-  if (xt !== target) xt.dispose();
-  const ys = options.sourceLabels ? toLabels(options.sourceLabels, "sourceLabels") : null;
-  const yt = options.targetLabels ? toLabels(options.targetLabels, "targetLabels") : null;
+  return { xs, xt, d: xs.shape[1] };
+}
+
+/** Rows of a row-major n×d matrix as points (x, y); one feature is drawn at y = 0. */
+function rowsOf(data: ArrayLike<number>, n: number, d: number): number[][] {
+  return Array.from({ length: n }, (_, i) => [data[i * d], d === 2 ? data[i * d + 1] : 0]);
+}
+
+function pcAxes(explained: number[]): string[] {
+  return [`PC1 (${(100 * explained[0]).toFixed(1)} %)`, `PC2 (${(100 * explained[1]).toFixed(1)} %)`];
+}
+
+function scatterSpec(ps: number[][], pt: number[][], ys: Int32Array | null, yt: Int32Array | null, axisNames: string[],
+  alone: boolean, options: ScatterOptions): PlotSpec {
   const names = options.names ?? ["source", "target"];
   const maxPoints = options.maxPoints ?? 1500;
   const traces: Record<string, unknown>[] = [];
@@ -86,7 +129,7 @@ export function scatter2d(source: Matrix, target: Matrix | null, options: Scatte
         type: "scatter",
         mode: "markers",
         // one domain alone (target null): the legend names classes only
-        name: c === null ? names[domain] : target === null ? `class ${c}` : `${names[domain]} · class ${c}`,
+        name: c === null ? names[domain] : alone ? `class ${c}` : `${names[domain]} · class ${c}`,
         legendgroup: colorBy === "domain" ? names[domain] : `class ${c}`,
         x: idx.map((i) => points[i][0]),
         y: idx.map((i) => points[i][1]),

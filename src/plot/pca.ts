@@ -4,7 +4,7 @@
  * block power iteration in float64 JS (d ≤ a few thousand: cheap).
  */
 import * as tf from "@tensorflow/tfjs";
-import { Matrix, toTensor2D } from "../tensor";
+import { Matrix, readFloat32, toTensor2D } from "../tensor";
 import { Random } from "../random";
 
 export interface PCAResult {
@@ -14,8 +14,29 @@ export interface PCAResult {
   explained: number[];
 }
 
-/** Project every matrix in `Xs` onto the top `k` principal components of their union. */
+/** Project every matrix in `Xs` onto the top `k` principal components of their union (synchronous reads: on
+ * WebGPU in Node use `pcaProjectAsync`). */
 export function pcaProject(Xs: Matrix[], k = 2, seed = 0): PCAResult {
+  const { tensors, meanT, covT } = prepare(Xs);
+  try {
+    return project(meanT.dataSync(), covT.dataSync(), tensors.map((t) => t.dataSync()), tensors.map((t) => t.shape[0]), k, seed);
+  } finally {
+    release(Xs, tensors, meanT, covT);
+  }
+}
+
+/** `pcaProject` with one asynchronous read of everything it needs (synchronous reads fail on WebGPU in Node); the same numbers. */
+export async function pcaProjectAsync(Xs: Matrix[], k = 2, seed = 0): Promise<PCAResult> {
+  const { tensors, meanT, covT } = prepare(Xs);
+  try {
+    const [mean, cov, ...xs] = await readFloat32(meanT, covT, ...tensors);
+    return project(mean, cov, xs, tensors.map((t) => t.shape[0]), k, seed);
+  } finally {
+    release(Xs, tensors, meanT, covT);
+  }
+}
+
+function prepare(Xs: Matrix[]): { tensors: tf.Tensor2D[]; meanT: tf.Tensor; covT: tf.Tensor } {
   const tensors = Xs.map((X, i) => toTensor2D(X, `X[${i}]`));
   const d = tensors[0].shape[1];
   tensors.forEach((t, i) => {
@@ -27,18 +48,29 @@ export function pcaProject(Xs: Matrix[], k = 2, seed = 0): PCAResult {
     const centred = all.sub(m);
     return [m, tf.matMul(centred, centred, true, false).div(all.shape[0])];
   });
-  const mean = Float64Array.from(meanT.dataSync());
-  const cov = Float64Array.from(covT.dataSync());
+  return { tensors, meanT, covT };
+}
+
+function release(Xs: Matrix[], tensors: tf.Tensor2D[], meanT: tf.Tensor, covT: tf.Tensor): void {
   meanT.dispose();
   covT.dispose();
+  tensors.forEach((t, i) => {
+    if (t !== Xs[i]) t.dispose();
+  });
+}
+
+/** The projection from the values read back: the mean (d), covariance (d×d) and each matrix's rows. */
+function project(meanF: ArrayLike<number>, covF: ArrayLike<number>, xs: ArrayLike<number>[], rows: number[], k: number, seed: number): PCAResult {
+  const mean = Float64Array.from(meanF);
+  const cov = Float64Array.from(covF);
+  const d = mean.length;
   const kk = Math.min(k, d);
   const V = topEigenvectors(cov, d, kk, seed);
   let trace = 0;
   for (let i = 0; i < d; i++) trace += cov[i * d + i];
   const explained = V.values.map((v) => (trace > 0 ? v / trace : 0));
-  const projections = tensors.map((t) => {
-    const x = t.dataSync();
-    const n = t.shape[0];
+  const projections = xs.map((x, m) => {
+    const n = rows[m];
     const out: number[][] = [];
     for (let r = 0; r < n; r++) {
       const row = new Array<number>(kk).fill(0);
@@ -51,9 +83,6 @@ export function pcaProject(Xs: Matrix[], k = 2, seed = 0): PCAResult {
       out.push(row);
     }
     return out;
-  });
-  tensors.forEach((t, i) => {
-    if (t !== Xs[i]) t.dispose();
   });
   return { projections, explained };
 }

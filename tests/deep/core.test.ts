@@ -43,7 +43,7 @@ async function values(net: Network): Promise<Float32Array[]> {
 }
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
 
-test("forward gives every layer's features: shapes of the notebook 06 convnet and of an MLP", () => {
+test("forward gives every layer's features: shapes of the notebook 06 convnet and of an MLP", async () => {
   const net = new Network(yosinskiSpec(5), 1);
   expect(net.depth).toBe(6);
   const x = tf.zeros([3, 196]);
@@ -53,7 +53,7 @@ test("forward gives every layer's features: shapes of the notebook 06 convnet an
   const full = tf.tidy(() => net.forward(x));
   const h = net.forward(x, { upTo: 3 });
   const rest = net.forward(h, { from: 3 });
-  expect(tf.max(tf.abs(tf.sub(full, rest))).dataSync()[0]).toBe(0);
+  expect((await tf.max(tf.abs(tf.sub(full, rest))).data())[0]).toBe(0);
   expect(() => net.forward(x, { upTo: 7 })).toThrow("upTo must be an integer in [0, 6], got 7");
   const mlp = new Network(mlpSpec(256, [64, 32], 10), 2);
   expect(tf.tidy(() => mlp.forward(tf.zeros([2, 256]), { upTo: 2 }).shape)).toEqual([2, 32]);
@@ -66,7 +66,7 @@ test("conv2dSame equals tf.conv2d, and its gradients equal the cpu backend's Con
   const w = tf.randomNormal([3, 3, 3, 5], 0, 1, "float32", 2) as tf.Tensor4D;
   const dy = tf.randomNormal([4, 7, 7, 5], 0, 1, "float32", 3);
   const mine = conv2dSame(x, w), ref = tf.conv2d(x, w, 1, "same");
-  expect(tf.max(tf.abs(tf.sub(mine, ref))).dataSync()[0]).toBeLessThan(1e-4);
+  expect((await tf.max(tf.abs(tf.sub(mine, ref))).data())[0]).toBeLessThan(1e-4);
   const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv2dSame(a as tf.Tensor4D, b as tf.Tensor4D), dy)))([x, w]);
   // tf.conv2d itself cannot be differentiated on wasm (no Conv2DBackpropFilter): the reference comes from cpu
   expect(() => tf.grad((b: tf.Tensor) => tf.sum(tf.conv2d(x, b as tf.Tensor4D, 1, "same")))(w)).toThrow();
@@ -75,21 +75,21 @@ test("conv2dSame equals tf.conv2d, and its gradients equal the cpu backend's Con
   try {
     const [rx, rw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same"), tf.tensor(dys as number[][][][]))))(
       [tf.tensor(xs as number[][][][]), tf.tensor(ws as number[][][][])]);
-    expect(tf.max(tf.abs(tf.sub(rx, tf.tensor(gxs as number[][][][])))).dataSync()[0]).toBeLessThan(1e-3);
-    expect(tf.max(tf.abs(tf.sub(rw, tf.tensor(gws as number[][][][])))).dataSync()[0]).toBeLessThan(1e-3);
+    expect((await tf.max(tf.abs(tf.sub(rx, tf.tensor(gxs as number[][][][])))).data())[0]).toBeLessThan(1e-3);
+    expect((await tf.max(tf.abs(tf.sub(rw, tf.tensor(gws as number[][][][])))).data())[0]).toBeLessThan(1e-3);
   } finally {
     await tf.setBackend("wasm");
   }
 });
 
-test("every variable of the convnet gets a finite, non-zero gradient on wasm", () => {
+test("every variable of the convnet gets a finite, non-zero gradient on wasm", async () => {
   expect(tf.getBackend()).toBe("wasm");
   const net = new Network(yosinskiSpec(4), 3);
   const { X, y } = toyData(16, 1);
   const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(y, "int32"), 4), net.forward(X)) as tf.Scalar, net.variables());
   expect(Object.keys(grads)).toHaveLength(12);
   for (const g of Object.values(grads)) {
-    const v = g.dataSync();
+    const v = await g.data();
     expect(v.every(Number.isFinite)).toBe(true);
     expect(Math.max(...Array.from(v, Math.abs))).toBeGreaterThan(0);
   }
@@ -160,7 +160,7 @@ test("saveNetwork / loadNetwork round trip: identical outputs; trainOrLoad train
   const back = await loadNetwork(dir);
   expect(back.frozen).toBe(2);
   const x = toyData(10, 7).X;
-  expect(same(net.forward(x).dataSync(), back.forward(x).dataSync())).toBe(true);
+  expect(same(await net.forward(x).data(), await back.forward(x).data())).toBe(true);
   await expect(loadNetwork(path.join(tmp, "nothing"))).rejects.toThrow(/loadNetwork: cannot read .*nothing.model\.json/);
 
   process.env.TL_MODELS_DIR = path.join(tmp, "models");
@@ -174,7 +174,7 @@ test("saveNetwork / loadNetwork round trip: identical outputs; trainOrLoad train
     // the training history travels with the cached network
     expect(second.info.history).toEqual(first.info.history);
     expect(first.dir).toBe(second.dir);
-    expect(same(first.net.forward(x).dataSync(), second.net.forward(x).dataSync())).toBe(true);
+    expect(same(await first.net.forward(x).data(), await second.net.forward(x).data())).toBe(true);
     const other = await trainOrLoad("toy", { seed: 2, epochs: 1 }, build, fit);
     expect([other.loaded, fits]).toEqual([false, 2]);
   } finally {
@@ -253,7 +253,7 @@ test("a custom loss (the hook DAN/DANN use): its context, extra variables traine
   // with a custom loss the frozen layers are applied at every step: x is the raw batch
   expect(seen.slice(0, 3)).toEqual([0, 16, 4]);
   expect(r.history[1].accuracy).toBeGreaterThan(0);
-  expect(extra.dataSync()[0]).toBeGreaterThan(0.01);
+  expect((await extra.data())[0]).toBeGreaterThan(0.01);
   // a loss without logits: no training accuracy
   const r2 = await train(net, data, { epochs: 1, batchSize: 16, loss: (ctx) => tf.losses.softmaxCrossEntropy(ctx.y, ctx.net.forward(ctx.x)) as tf.Scalar });
   expect(r2.history[0].accuracy).toBeNaN();
@@ -279,13 +279,14 @@ test("MNIST and Fashion-MNIST loaders: seeded, class-balanced, disjoint, in [0, 
   expect(a.test.X.shape).toEqual([20, 196]);
   expect(Array.from(a.train.y.slice(18, 22))).toEqual([0, 0, 1, 1]);
   expect(a.train.classNames).toEqual(["3", "7"]);
-  expect(same(a.train.X.dataSync(), b.train.X.dataSync())).toBe(true);
-  expect(same(a.train.X.dataSync(), c.train.X.dataSync())).toBe(false);
+  const [ax, bx, cx] = await Promise.all([a.train.X.data(), b.train.X.data(), c.train.X.data()]);
+  expect(same(ax, bx)).toBe(true);
+  expect(same(ax, cx)).toBe(false);
   // no test image is a training image
-  const rows = (t: tf.Tensor2D) => (t.arraySync() as number[][]).map((r) => r.join());
-  const train = new Set(rows(a.train.X));
-  expect(rows(a.test.X).filter((r) => train.has(r))).toHaveLength(0);
-  const px = a.train.X.dataSync();
+  const rows = async (t: tf.Tensor2D) => ((await t.array()) as number[][]).map((r) => r.join());
+  const train = new Set(await rows(a.train.X));
+  expect((await rows(a.test.X)).filter((r) => train.has(r))).toHaveLength(0);
+  const px = ax;
   expect(Math.min(...px)).toBeGreaterThanOrEqual(0);
   expect(Math.max(...px)).toBeLessThanOrEqual(1);
   const f = loadFashionMnist({ classes: [0, 9], perClass: 5, testPerClass: 5, size: 28 });

@@ -21,17 +21,17 @@ function gaussian(n: number, d: number, shift: number, seed: number): tf.Tensor2
 }
 
 describe("gradient reversal layer", () => {
-  test("forward is the identity; backward flips the sign and scales by λ, exactly", () => {
+  test("forward is the identity; backward flips the sign and scales by λ, exactly", async () => {
     const x = tf.tensor2d([[1, -2, 3], [0.5, 4, -1]]);
     const c = tf.tensor2d([[0.3, -1.5, 2], [7, 0.25, -0.125]]);
     for (const lambda of [0, 0.5, 1, 3]) {
-      expect(Array.from(gradientReversal(x, lambda).dataSync())).toEqual(Array.from(x.dataSync()));
+      expect(Array.from(await gradientReversal(x, lambda).data())).toEqual(Array.from(await x.data()));
       const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(gradientReversal(v, lambda), c)))(x);
-      const expected = c.dataSync().map((v) => -lambda * v);
-      expect(Array.from(g.dataSync())).toEqual(Array.from(expected));
+      const expected = (await c.data()).map((v) => -lambda * v);
+      expect(Array.from(await g.data())).toEqual(Array.from(expected));
       // without the layer the gradient is +c
       const plain = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(v, c)))(x);
-      expect(Array.from(plain.dataSync())).toEqual(Array.from(c.dataSync()));
+      expect(Array.from(await plain.data())).toEqual(Array.from(await c.data()));
     }
   });
 
@@ -48,19 +48,19 @@ describe("gradient reversal layer", () => {
 });
 
 describe("multi-kernel MMD loss", () => {
-  test("0 for the same sample, small for two samples of one distribution, growing with the shift", () => {
+  test("0 for the same sample, small for two samples of one distribution, growing with the shift", async () => {
     const a = gaussian(100, 5, 0, 1);
-    expect(mkMmd(a, a).dataSync()[0]).toBeCloseTo(0, 5);
-    const values = [0, 0.5, 1, 2, 4].map((shift) => mkMmd(a, gaussian(100, 5, shift, 2)).dataSync()[0]);
+    expect((await mkMmd(a, a).data())[0]).toBeCloseTo(0, 5);
+    const values = await Promise.all([0, 0.5, 1, 2, 4].map(async (shift) => (await mkMmd(a, gaussian(100, 5, shift, 2)).data())[0]));
     for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThan(values[i - 1]);
     expect(values[0]).toBeLessThan(0.1 * values[values.length - 1]);
   });
 
-  test("differentiable: the gradient moves the target towards the source", () => {
+  test("differentiable: the gradient moves the target towards the source", async () => {
     const a = gaussian(50, 3, 0, 3), b = gaussian(50, 3, 2, 4);
     const g = tf.grad((t: tf.Tensor) => mkMmd(a, t as tf.Tensor2D))(b);
     // the shifted coordinate's gradient points along +shift (descending it moves b back towards a)
-    const cols = tf.mean(g, 0).dataSync();
+    const cols = await tf.mean(g, 0).data();
     expect(cols[0]).toBeGreaterThan(0);
     expect(Math.abs(cols[0])).toBeGreaterThan(5 * Math.max(Math.abs(cols[1]), Math.abs(cols[2])));
   });

@@ -15,8 +15,9 @@ beforeAll(async () => {
   await useBestBackend({ quiet: true });
 });
 
-function weights(net: Network, layers: number[]): number[][] {
-  return layers.flatMap((i) => net.layers[i].variables.map((v) => Array.from(v.dataSync())));
+async function weights(net: Network, layers: number[]): Promise<number[][]> {
+  const vars = layers.flatMap((i) => net.layers[i].variables);
+  return (await Promise.all(vars.map((v) => v.data()))).map((d) => Array.from(d));
 }
 
 /** Three Gaussian classes in 6-D (pretraining task: classes 0..2; the target task relabels them). */
@@ -44,41 +45,41 @@ describe("linear probing, fine-tuning, LP-FT", () => {
   afterAll(() => pretrained.dispose());
 
   test("linear probing trains the head only: the body stays bit-identical, the head moves", async () => {
-    const before = weights(pretrained, [0, 1]);
+    const before = await weights(pretrained, [0, 1]);
     const { net, result } = await linearProbe(pretrained, target, { epochs: 5, seed: 3 });
     expect(result.history).toHaveLength(5);
-    expect(weights(net, [0, 1])).toEqual(before);
+    expect(await weights(net, [0, 1])).toEqual(before);
     const fresh = withNewHead(pretrained, 2, 3);
-    expect(weights(net, [2])).not.toEqual(weights(fresh, [2]));
+    expect(await weights(net, [2])).not.toEqual(await weights(fresh, [2]));
     fresh.dispose();
     // the pretrained network itself is untouched
-    expect(weights(pretrained, [0, 1])).toEqual(before);
+    expect(await weights(pretrained, [0, 1])).toEqual(before);
     expect(pretrained.layers[2].outShape).toEqual([3]);
     expect(net.layers[2].outShape).toEqual([2]);
     net.dispose();
   });
 
   test("fine-tuning moves every layer, and leaves the pretrained network as it was", async () => {
-    const before = weights(pretrained, [0, 1, 2]);
+    const before = await weights(pretrained, [0, 1, 2]);
     const { net } = await fineTune(pretrained, target, { epochs: 3, seed: 3 });
-    for (const i of [0, 1]) expect(weights(net, [i])).not.toEqual(weights(pretrained, [i]));
-    expect(weights(pretrained, [0, 1, 2])).toEqual(before);
+    for (const i of [0, 1]) expect(await weights(net, [i])).not.toEqual(await weights(pretrained, [i]));
+    expect(await weights(pretrained, [0, 1, 2])).toEqual(before);
     net.dispose();
   });
 
   test("LP-FT starts fine-tuning from the probed head", async () => {
     const run = await lpFt(pretrained, target, { probe: { epochs: 5, seed: 3 }, fineTune: { epochs: 0 } });
     // no fine-tuning epochs: the result is the probed network, weight for weight
-    expect(weights(run.net, [0, 1, 2])).toEqual(weights(run.probe.net, [0, 1, 2]));
+    expect(await weights(run.net, [0, 1, 2])).toEqual(await weights(run.probe.net, [0, 1, 2]));
     // and the probe stage is linear probing with the same options
     const lp = await linearProbe(pretrained, target, { epochs: 5, seed: 3 });
-    expect(weights(run.probe.net, [2])).toEqual(weights(lp.net, [2]));
+    expect(await weights(run.probe.net, [2])).toEqual(await weights(lp.net, [2]));
     run.net.dispose();
     run.probe.net.dispose();
     lp.net.dispose();
     // with fine-tuning epochs, the body moves from there
     const ft = await lpFt(pretrained, target, { probe: { epochs: 5, seed: 3 }, fineTune: { epochs: 2 } });
-    expect(weights(ft.net, [0])).not.toEqual(weights(pretrained, [0]));
+    expect(await weights(ft.net, [0])).not.toEqual(await weights(pretrained, [0]));
     ft.net.dispose();
     ft.probe.net.dispose();
   });
@@ -86,7 +87,7 @@ describe("linear probing, fine-tuning, LP-FT", () => {
   test("the same seed gives the same network", async () => {
     const a = await fineTune(pretrained, target, { epochs: 2, seed: 9 });
     const b = await fineTune(pretrained, target, { epochs: 2, seed: 9 });
-    expect(weights(a.net, [0, 1, 2])).toEqual(weights(b.net, [0, 1, 2]));
+    expect(await weights(a.net, [0, 1, 2])).toEqual(await weights(b.net, [0, 1, 2]));
     a.net.dispose();
     b.net.dispose();
   });
@@ -106,27 +107,27 @@ describe("representation similarity", () => {
     X = tf.tensor2d(Float32Array.from({ length: 40 * 5 }, () => rng.normal()), [40, 5]);
   });
 
-  test("linear CKA: 1 with itself, invariant to orthogonal maps and isotropic scaling, lower for unrelated features", () => {
-    expect(linearCka(X, X)).toBeCloseTo(1, 10);
+  test("linear CKA: 1 with itself, invariant to orthogonal maps and isotropic scaling, lower for unrelated features", async () => {
+    expect(await linearCka(X, X)).toBeCloseTo(1, 10);
     const Q = tf.linalg.qr(tf.tensor2d(Float32Array.from({ length: 25 }, () => rng.normal()), [5, 5]))[0];
-    expect(linearCka(X, tf.matMul(X, Q) as tf.Tensor2D)).toBeCloseTo(1, 5);
-    expect(linearCka(X, tf.mul(X, 7.5) as tf.Tensor2D)).toBeCloseTo(1, 10);
-    expect(linearCka(X, tf.add(X, 3) as tf.Tensor2D)).toBeCloseTo(1, 5); // centred: a shift changes nothing
+    expect(await linearCka(X, tf.matMul(X, Q) as tf.Tensor2D)).toBeCloseTo(1, 5);
+    expect(await linearCka(X, tf.mul(X, 7.5) as tf.Tensor2D)).toBeCloseTo(1, 10);
+    expect(await linearCka(X, tf.add(X, 3) as tf.Tensor2D)).toBeCloseTo(1, 5); // centred: a shift changes nothing
     const unrelated = tf.tensor2d(Float32Array.from({ length: 40 * 5 }, () => rng.normal()), [40, 5]);
-    expect(linearCka(X, unrelated)).toBeLessThan(0.5);
+    expect(await linearCka(X, unrelated)).toBeLessThan(0.5);
     // different widths are fine (CKA compares Gram matrices)
-    expect(linearCka(X, tf.concat([X, X], 1))).toBeCloseTo(1, 5);
+    expect(await linearCka(X, tf.concat([X, X], 1))).toBeCloseTo(1, 5);
   });
 
-  test("mean cosine drift: 0 for the same features, grows with a rotation, invariant to scaling", () => {
-    expect(meanCosineDrift(X, X)).toBeCloseTo(0, 10);
-    expect(meanCosineDrift(X, tf.mul(X, 3) as tf.Tensor2D)).toBeCloseTo(0, 6);
-    expect(meanCosineDrift(X, tf.neg(X) as tf.Tensor2D)).toBeCloseTo(2, 6);
+  test("mean cosine drift: 0 for the same features, grows with a rotation, invariant to scaling", async () => {
+    expect(await meanCosineDrift(X, X)).toBeCloseTo(0, 10);
+    expect(await meanCosineDrift(X, tf.mul(X, 3) as tf.Tensor2D)).toBeCloseTo(0, 6);
+    expect(await meanCosineDrift(X, tf.neg(X) as tf.Tensor2D)).toBeCloseTo(2, 6);
   });
 
-  test("bad input names the problem", () => {
-    expect(() => linearCka(X, tf.zeros([10, 5]))).toThrow(/same samples/);
-    expect(() => linearCka(X, tf.zeros([40, 5]))).toThrow(/zero variance/);
-    expect(() => meanCosineDrift(X, tf.zeros([40, 4]))).toThrow(/same coordinates/);
+  test("bad input names the problem", async () => {
+    await expect(linearCka(X, tf.zeros([10, 5]))).rejects.toThrow(/same samples/);
+    await expect(linearCka(X, tf.zeros([40, 5]))).rejects.toThrow(/zero variance/);
+    await expect(meanCosineDrift(X, tf.zeros([40, 4]))).rejects.toThrow(/same coordinates/);
   });
 });

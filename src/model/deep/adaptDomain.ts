@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../random";
 import { checkOptions, requireInteger, requirePositive } from "../../options";
-import { Labels, Matrix, disposeIfCreated, toLabels, toTensor2D } from "../../tensor";
+import { Labels, Matrix, disposeIfCreated, readFloat32, toLabelsAsync, toTensor2D } from "../../tensor";
 import { Network, mlpSpec } from "./network";
 import { featuresAt, train, type BatchInfo, type EpochStats } from "./train";
 
@@ -126,7 +126,7 @@ export abstract class DeepAdapter {
     const S = toTensor2D(Xs, "Xs"), T = toTensor2D(Xt, "Xt");
     const sums: Record<string, tf.Scalar> = {};
     try {
-      const labels = toLabels(ys, "ys");
+      const labels = await toLabelsAsync(ys, "ys");
       if (labels.length !== S.shape[0]) throw new Error(`${this.name}.fit: ys has ${labels.length} labels for ${S.shape[0]} samples in Xs`);
       if (S.shape[1] !== T.shape[1]) throw new Error(`${this.name}.fit: Xs has ${S.shape[1]} features, Xt has ${T.shape[1]}`);
       this.classValues = Int32Array.from(new Set(labels)).sort();
@@ -164,9 +164,12 @@ export abstract class DeepAdapter {
           }
           return { loss, logits: sourceLogits };
         },
-        onEpoch: (stats) => {
+        onEpoch: async (stats) => {
+          // one asynchronous read of all the sums (synchronous reads fail on WebGPU in Node)
           const extra: Record<string, number> = {};
-          for (const [k, v] of Object.entries(sums)) { extra[k] = v.dataSync()[0] / Math.max(1, stepsThisEpoch); v.dispose(); delete sums[k]; }
+          const names = Object.keys(sums);
+          const values = await readFloat32(...names.map((k) => sums[k]));
+          names.forEach((k, i) => { extra[k] = values[i][0] / Math.max(1, stepsThisEpoch); sums[k].dispose(); delete sums[k]; });
           stepsThisEpoch = 0;
           const epoch: AdaptEpoch = { ...stats, extra };
           this.history.push(epoch);

@@ -17,16 +17,40 @@ export interface MkMmdOptions {
   multipliers?: number[];
 }
 
-/** The median of the off-diagonal squared distances (the bandwidth the kernel family is centred on); no gradient. */
-function medianSquaredDistance(D: tf.Tensor2D): number {
-  const n = D.shape[0];
-  const d = D.dataSync();
-  const off: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off.push(d[i * n + j]);
-  off.sort((a, b) => a - b);
-  const m = off.length === 0 ? 0 : off.length % 2 ? off[(off.length - 1) / 2] : (off[off.length / 2 - 1] + off[off.length / 2]) / 2;
-  return m > 0 ? m : 1; // all samples equal: any bandwidth gives MMD 0
+/** flat indices of the pairs i < j of an n×n matrix, per n (the last batch of an epoch can be smaller) */
+const upperPairs = new Map<number, Int32Array>();
+function upperIndices(n: number): Int32Array {
+  let idx = upperPairs.get(n);
+  if (!idx) {
+    idx = new Int32Array((n * (n - 1)) / 2);
+    let k = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) idx[k++] = i * n + j;
+    upperPairs.set(n, idx);
+  }
+  return idx;
 }
+
+/**
+ * The median of the off-diagonal squared distances (the bandwidth the kernel family is centred on), as a scalar
+ * on the backend with no gradient (a constant of the step). Computed there, not read back: a synchronous read
+ * fails on WebGPU in Node, and this runs inside the gradient step, where nothing can be awaited. The value equals
+ * that of sorting on the CPU: the middle of a descending sort is the same element(s), and (a + b) / 2 rounded to
+ * float32 once is what float64 gave after the conversion to float32 (so the default multipliers, powers of 2,
+ * give bit-identical kernels; another multiplier can differ in the last float32 bit of −m·median).
+ */
+const medianSquaredDistance = tf.customGrad(((D: tf.Tensor) => {
+  const n = D.shape[0];
+  const m = (n * (n - 1)) / 2;
+  const value = tf.tidy(() => {
+    if (m === 0) return tf.scalar(1);
+    const off = tf.gather(tf.reshape(D, [-1]), tf.tensor1d(upperIndices(n), "int32"));
+    const sorted = tf.topk(off, m, true).values; // descending
+    const median = m % 2 ? tf.slice(sorted, [(m - 1) / 2], [1]) : tf.mul(tf.sum(tf.slice(sorted, [m / 2 - 1], [2])), 0.5);
+    const s = tf.reshape(median, []);
+    return tf.where(tf.greater(s, 0), s, tf.onesLike(s)); // all samples equal: any bandwidth gives MMD 0
+  });
+  return { value, gradFunc: () => tf.zerosLike(D) };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (D: tf.Tensor2D) => tf.Scalar;
 
 /**
  * Multi-kernel MMD² between the rows of `a` and `b` (biased V-statistic), differentiable: the mean over a
@@ -49,7 +73,7 @@ export function mkMmd(a: tf.Tensor2D, b: tf.Tensor2D, options: MkMmdOptions = {}
     const D = tf.relu(tf.sub(tf.add(sq, tf.transpose(sq)), tf.mul(2, tf.matMul(z, z, false, true)))) as tf.Tensor2D;
     const median = medianSquaredDistance(D);
     let K = tf.zerosLike(D);
-    for (const m of o.multipliers) K = tf.add(K, tf.exp(tf.div(D, -m * median)));
+    for (const m of o.multipliers) K = tf.add(K, tf.exp(tf.div(D, tf.mul(median, -m))));
     K = tf.div(K, o.multipliers.length);
     const kss = tf.mean(tf.slice(K, [0, 0], [ns, ns]));
     const ktt = tf.mean(tf.slice(K, [ns, ns], [nt, nt]));

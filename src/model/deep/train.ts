@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../random";
 import type { Network } from "./network";
+import { readFloat32 } from "../../tensor";
 
 /** A labelled set: X is [n, ...input] or flat [n, prod(input)]; y holds class indices 0 … classes − 1. */
 export interface LabelledImages {
@@ -81,7 +82,8 @@ export interface TrainOptions {
   /** evaluated at the end of each epoch (EpochStats.valAccuracy) */
   validation?: LabelledImages;
   onBatch?: (info: BatchInfo) => void;
-  onEpoch?: (stats: EpochStats) => void;
+  /** a promise it returns is awaited (e.g. to read epoch figures asynchronously) */
+  onEpoch?: (stats: EpochStats) => unknown;
   /** read loss and accuracy back every this many batches (a GPU waits at each read; default 10) */
   reportEvery?: number;
   signal?: AbortSignal;
@@ -202,8 +204,9 @@ export async function train(net: Network, data: LabelledImages, options: TrainOp
         lossSum = nl; correctSum = nc;
         seen += bs; samples += bs; step++;
         if (options.onBatch && (b % reportEvery === reportEvery - 1 || b === batches - 1)) {
-          shownLoss = (await lossSum.data())[0] / seen;
-          shownAcc = accuracyTracked ? (await correctSum.data())[0] / seen : NaN;
+          const [l, c] = await readFloat32(lossSum, correctSum); // one GPU round trip for both
+          shownLoss = l[0] / seen;
+          shownAcc = accuracyTracked ? c[0] / seen : NaN;
         }
         if (options.onBatch) {
           const secs = (performance.now() - t0) / 1000, rate = samples / Math.max(secs, 1e-9);
@@ -213,15 +216,16 @@ export async function train(net: Network, data: LabelledImages, options: TrainOp
           });
         }
       }
-      const loss = seen ? (await lossSum.data())[0] / seen : NaN;
-      const accuracy = seen && accuracyTracked ? (await correctSum.data())[0] / seen : NaN;
+      const [l, c] = seen ? await readFloat32(lossSum, correctSum) : [[NaN], [NaN]];
+      const loss = seen ? l[0] / seen : NaN;
+      const accuracy = seen && accuracyTracked ? c[0] / seen : NaN;
       lossSum.dispose(); correctSum.dispose();
       if (seen === 0) break;
       const seconds = (performance.now() - te) / 1000;
       const stats: EpochStats = { epoch, loss, accuracy, seconds, samplesPerSec: seen / seconds, ...(seen < n ? { partial: true } : {}) };
       if (options.validation) stats.valAccuracy = await net.evaluate(options.validation.X, options.validation.y);
       history.push(stats);
-      options.onEpoch?.(stats);
+      await options.onEpoch?.(stats);
     }
   } finally {
     if (options.stopOnSigint) process.off("SIGINT", onSigint);
