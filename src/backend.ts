@@ -131,12 +131,28 @@ async function describe(name: BackendName): Promise<string> {
   return "cpu (plain JavaScript, slowest)";
 }
 
+export interface UseBackendOptions {
+  /** no one-line report on stdout */
+  quiet?: boolean;
+  /** a backend name to force (as TL_BACKEND) */
+  prefer?: string;
+  /**
+   * Whether the code to run reads tensors synchronously (`dataSync`, `arraySync`; default true). WebGPU in Node
+   * cannot (tfjs reads through an OffscreenCanvas, which Node lacks), so it is considered only with
+   * `syncReads: false`, which the deep notebooks (06, 07) pass: their path reads asynchronously
+   * (TL_STRICT_ASYNC=1 checks that). Forcing it with TL_BACKEND=webgpu is the user's call.
+   */
+  syncReads?: boolean;
+}
+
+const SYNC_READS_REASON =
+  "this code may read tensors synchronously, which WebGPU in Node cannot (useBestBackend({ syncReads: false }) for code that reads asynchronously)";
+
 /**
  * Activate the fastest backend that works here and report which one and why the others were skipped.
- * Set `TL_BACKEND` to force one (an unknown name is an error listing the valid ones). `quiet` stops the
- * one-line report on stdout.
+ * Set `TL_BACKEND` to force one (an unknown name is an error listing the valid ones).
  */
-export async function useBestBackend(options: { quiet?: boolean; prefer?: string } = {}): Promise<BackendChoice> {
+export async function useBestBackend(options: UseBackendOptions = {}): Promise<BackendChoice> {
   const forcedName = options.prefer ?? process.env.TL_BACKEND;
   const skipped: BackendChoice["skipped"] = [];
   let chosen: BackendName | null = null;
@@ -150,7 +166,7 @@ export async function useBestBackend(options: { quiet?: boolean; prefer?: string
     chosen = name;
   } else {
     for (const name of BACKENDS) {
-      const why = await tryBackend(name);
+      const why = name === "webgpu" && options.syncReads !== false ? SYNC_READS_REASON : await tryBackend(name);
       if (why === null) {
         chosen = name;
         break;
