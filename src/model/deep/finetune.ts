@@ -84,12 +84,7 @@ export async function linearProbe(pretrained: Network, data: LabelledImages, opt
   const o = stage(options, PROBE_DEFAULTS);
   const net = withNewHead(pretrained, classesOf(data, "linearProbe"), o.headSeed);
   net.freeze(net.depth - 1);
-  try {
-    return { net, result: await train(net, data, o.train) };
-  } catch (e) {
-    net.dispose();
-    throw e;
-  }
+  return trainOwned(net, data, o.train);
 }
 
 /** Full fine-tuning: a copy of `pretrained` (a new head unless `newHead: false`), every layer trained. */
@@ -104,8 +99,13 @@ export async function fineTune(pretrained: Network, data: LabelledImages, option
     net = pretrained.clone();
   }
   net.freeze(0);
+  return trainOwned(net, data, o.train);
+}
+
+/** Train a network this module made; on failure it is disposed (the caller never got it). */
+async function trainOwned(net: Network, data: LabelledImages, options: TrainOptions): Promise<TransferRun> {
   try {
-    return { net, result: await train(net, data, o.train) };
+    return { net, result: await train(net, data, options) };
   } catch (e) {
     net.dispose();
     throw e;
