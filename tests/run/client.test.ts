@@ -125,8 +125,15 @@ describe("KernelClient with the transferlab kernel", () => {
     expect(c.status).toBe("error");
     expect(c.error?.evalue).toBe("mine");
     expect(c.lateErrors).toEqual([]);
-    // the reply counts what the cells left pending that could still throw (earlier tests left some)
-    const before = (await client.execute("1")).pending!;
+    // the reply counts what the cells left pending that could still throw. Earlier cells left some, a few of
+    // them short-lived (their timers end soon): wait until the count holds still before counting our own
+    let before = (await client.execute("1")).pending!;
+    for (let same = 0, tries = 0; same < 3 && tries < 50; tries++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const now = (await client.execute("1")).pending!;
+      same = now === before ? same + 1 : 0;
+      before = now;
+    }
     expect(before).toBeGreaterThanOrEqual(0);
     expect((await client.execute("const t = setTimeout(() => undefined, 60_000);")).pending).toBe(before + 1);
     expect((await client.execute("clearTimeout(t);")).pending).toBe(before);
