@@ -98,8 +98,9 @@ describe("shutdown and restart", () => {
       const id = await k.send("control", "shutdown_request", { restart: false });
       const reply = await k.waitReply(id, 5000);
       expect(reply.content).toEqual({ status: "ok", restart: false });
-      expect(await k.exited(3000)).toBe(0);
-      expect(Date.now() - started).toBeLessThan(1000);
+      // it must not wait for the busy cell (that would be forever); the bound is loose: the machines are shared
+      expect(await k.exited(10_000)).toBe(0);
+      expect(Date.now() - started).toBeLessThan(8000);
       expect(k.iopubLog.some((m) => m.header.msg_type === "shutdown_reply")).toBe(true);
     } finally {
       await k.close();
@@ -112,7 +113,7 @@ describe("shutdown and restart", () => {
     const t0 = Date.now();
     const id = await first.send("control", "shutdown_request", { restart: true });
     expect((await first.waitReply(id, 5000)).content).toEqual({ status: "ok", restart: true });
-    expect(await first.exited(3000)).toBe(0);
+    expect(await first.exited(10_000)).toBe(0);
     const down = Date.now() - t0;
     await first.close();
     const second = await RawKernel.start({ cwd: NOTEBOOKS });
@@ -121,7 +122,7 @@ describe("shutdown and restart", () => {
       const x = await second.execute("typeof kept");
       expect(x.reply.content.status).toBe("error"); // a fresh kernel: earlier names are gone
       console.log(`restart: old kernel gone after ${down} ms, new kernel answering after ${up} ms`);
-      expect(down).toBeLessThan(1000);
+      expect(down).toBeLessThan(8000); // loose: the speed itself is bench:kernel's
     } finally {
       await second.close();
     }
