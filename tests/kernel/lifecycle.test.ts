@@ -32,7 +32,7 @@ describe("one kernel, many ways to fail", () => {
     const reply = await k.waitReply(id, 10_000);
     const ms = Date.now() - started;
     expect(reply.content).toMatchObject({ status: "error", ename: "KeyboardInterrupt" });
-    expect(ms).toBeLessThan(2000);
+    expect(ms).toBeLessThan(8000); // interrupted, not run to its end (loose: shared machines)
     const after = await k.execute("'still here'");
     expect(outputs(after)).toEqual([["execute_result", expect.objectContaining({ data: { "text/plain": "'still here'" } })]]);
   }
