@@ -15,6 +15,7 @@ import { preprocess } from "../src/data/preprocess";
 import { accuracy } from "../src/metrics/accuracy";
 import { concatDomains, labelledPerClass, takeLabels, takeRows } from "../src/splits";
 import { DDTL, KLIEP, KMM, TTL, TrAdaBoost, domainChain, fitPolynomial, flippedLabelDomains, kmmTerms, meanSquaredError, selectionBiasRegression, solveBoxSumQP } from "../src/instance";
+import { pearson as correlation } from "../src/metrics/rankCorrelation";
 
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 5);
 const OFFICE: Record<string, string> = { C: "caltech10", A: "amazon", W: "webcam", D: "dslr" };
@@ -36,17 +37,6 @@ function table(rows: Record<string, string | number>[]): void {
   console.log("|" + width.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const r of rows) console.log(line(cols.map((c) => String(r[c]))));
   console.log();
-}
-
-function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const ma = mean(Array.from(a)), mb = mean(Array.from(b));
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) ** 2;
-    bb += (b[i] - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
 }
 
 async function kmmRegression(): Promise<void> {

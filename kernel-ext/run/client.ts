@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as zmq from "zeromq";
 import type { ErrorOutput, ExecutionTimestamps, Output } from "../notebook";
 import { kernelArgv } from "../kernel/argv";
-import { channelAddress, createConnectionFile, type ConnectionInfo } from "./connection";
+import { channelAddress, createConnectionFile, pingHeartbeat, type ConnectionInfo } from "./connection";
 import { replaceStderrWithError, stderrText } from "./errors";
 import { decode, encode, newMessage, type Message } from "./message";
 import { DisplayRegistry, OutputRecorder, type OutputEvent } from "./outputs";
@@ -276,17 +276,7 @@ export class KernelClient {
   /** Whether the kernel answers on the heartbeat channel within `timeoutMs`. */
   async heartbeat(timeoutMs = 2000): Promise<boolean> {
     if (!this.running || !this.info) return false;
-    const req = new zmq.Request({ linger: 0, sendTimeout: timeoutMs, receiveTimeout: timeoutMs });
-    try {
-      req.connect(channelAddress(this.info, "hb"));
-      await req.send("ping");
-      const [echo] = await req.receive();
-      return echo.toString() === "ping";
-    } catch {
-      return false;
-    } finally {
-      req.close();
-    }
+    return pingHeartbeat(this.info, timeoutMs);
   }
 
   /**

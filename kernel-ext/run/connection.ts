@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import * as zmq from "zeromq";
 
 export interface ConnectionInfo {
   /** "ipc": `ip` is a path prefix and channel N is the socket file `<ip>-<N>` (Jupyter's convention) */
@@ -30,6 +31,21 @@ export function channelAddress(info: ConnectionInfo, channel: Channel): string {
   if (info.transport === "ipc") return `ipc://${info.ip}-${port}`;
   if (info.transport !== "tcp") throw new Error(`unsupported transport "${String(info.transport)}" in the connection file (tcp or ipc)`);
   return `tcp://${info.ip}:${port}`;
+}
+
+/** Whether the kernel of `info` echoes a ping on its heartbeat channel within `timeoutMs`. */
+export async function pingHeartbeat(info: ConnectionInfo, timeoutMs: number): Promise<boolean> {
+  const req = new zmq.Request({ linger: 0, sendTimeout: timeoutMs, receiveTimeout: timeoutMs });
+  try {
+    req.connect(channelAddress(info, "hb"));
+    await req.send("ping");
+    const [echo] = await req.receive();
+    return echo.toString() === "ping";
+  } catch {
+    return false;
+  } finally {
+    req.close();
+  }
 }
 
 /** Unix domain socket paths are limited to 107 bytes on Linux (sun_path). */

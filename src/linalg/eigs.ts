@@ -16,7 +16,7 @@ import { cholesky, solveLower, solveLowerTransposed } from "./cholesky";
 import { DenseMatrix, dense, hstack, matMul, orthonormalize64, requireFinite, requireSymmetric, selectColumns, toDense, transpose } from "./dense";
 import { SpdFactor, denseSpdFactor } from "./spdFactor";
 import { symmetricEigen } from "./symmetricEigen";
-import { SymmetricOperator, TopEigenOptions, refineEigenpairs, topEigen } from "./topEigen";
+import { SymmetricOperator, TOP_EIGEN_DEFAULTS, TopEigenOptions, refineEigenpairs, topEigen } from "./topEigen";
 
 export interface EigsResult {
   /** the k eigenvalues, largest first ("largest") or smallest first ("smallest") */
@@ -38,17 +38,7 @@ export interface EigsOptions extends TopEigenOptions {
   refine?: number;
 }
 
-const EIGS_DEFAULTS = {
-  which: "largest" as "largest" | "smallest",
-  tol: 1e-5,
-  maxIterations: 100,
-  guard: undefined as number | undefined,
-  krylovBlocks: 4,
-  start: undefined as tf.Tensor2D | undefined,
-  seed: 0,
-  denseLimit: 200,
-  refine: 1,
-};
+const EIGS_DEFAULTS = { ...TOP_EIGEN_DEFAULTS, denseLimit: 200, refine: 1 };
 
 function pick(values: Float64Array, k: number, which: "largest" | "smallest"): number[] {
   const n = values.length;

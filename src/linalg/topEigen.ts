@@ -58,7 +58,7 @@ export interface TopEigenResult {
   precisionLimited: boolean;
 }
 
-const DEFAULTS = {
+export const TOP_EIGEN_DEFAULTS = {
   which: "largest" as "largest" | "smallest",
   tol: 1e-5,
   maxIterations: 100,
@@ -143,7 +143,7 @@ function randomBlock(N: number, b: number, rng: Random): tf.Tensor2D {
  * O(N · (s+1)(k+guard)) floats whatever the number of restarts.
  */
 export function topEigen(op: SymmetricOperator, k: number, options?: TopEigenOptions): TopEigenResult {
-  const opts = checkOptions("topEigen", options, DEFAULTS);
+  const opts = checkOptions("topEigen", options, TOP_EIGEN_DEFAULTS);
   const N = op.size;
   requireInteger("topEigen", "k", k, 1);
   if (k > N) throw new Error(`topEigen: k = ${k} eigenpairs asked of a ${N}×${N} operator; k must be ≤ ${N}`);

@@ -9,4 +9,4 @@ export type { NegativeTransferGap, NegativeTransferGapOptions, TargetErrorArm, T
 export { leep } from "./leep";
 export { logme, logmeDetails } from "./logme";
 export type { LogMEOptions, LogMEFit, LogMEResult } from "./logme";
-export { spearman, kendallTau, ranks } from "./rankCorrelation";
+export { pearson, spearman, kendallTau, ranks } from "./rankCorrelation";

@@ -1,5 +1,5 @@
 /**
- * Rank correlations, to ask whether a transferability estimate (LEEP, LogME, MMD…) orders candidate sources
+ * Correlations; the rank ones ask whether a transferability estimate (LEEP, LogME, MMD…) orders candidate sources
  * the way their measured target accuracy does — only the order matters when choosing a source.
  */
 function checkPair(where: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
@@ -25,19 +25,34 @@ export function ranks(values: ArrayLike<number>): Float64Array {
   return r;
 }
 
+/** Pearson's correlation coefficient. NaN when one side is constant. */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  checkPair("pearson", a, b);
+  return centredCorrelation(a, b);
+}
+
+function centredCorrelation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0, mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0, saa = 0, sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return saa === 0 || sbb === 0 ? NaN : sab / Math.sqrt(saa * sbb);
+}
+
 /** Spearman's ρ: the Pearson correlation of the ranks (ties averaged). NaN when one side is constant. */
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
   checkPair("spearman", a, b);
-  const ra = ranks(a), rb = ranks(b);
-  const n = ra.length;
-  const mean = (n + 1) / 2;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (ra[i] - mean) * (rb[i] - mean);
-    saa += (ra[i] - mean) ** 2;
-    sbb += (rb[i] - mean) ** 2;
-  }
-  return saa === 0 || sbb === 0 ? NaN : sab / Math.sqrt(saa * sbb);
+  return centredCorrelation(ranks(a), ranks(b));
 }
 
 /**

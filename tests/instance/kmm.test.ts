@@ -13,6 +13,7 @@ import { KMM, kmmObjective, kmmTerms } from "../../src/instance/kmm";
 import { KLIEP } from "../../src/instance/kliep";
 import { boxSumQPGap, projectBoxSum, solveBoxSumQP } from "../../src/instance/qp";
 import { fitPolynomial, meanSquaredError, selectionBiasRegression } from "../../src/instance/toys";
+import { pearson as correlation } from "../../src/metrics/rankCorrelation";
 
 beforeAll(async () => {
   await useBestBackend({ quiet: true });
@@ -197,14 +198,3 @@ describe("bad input names the argument", () => {
     await expect(run()).rejects.toThrow(message as RegExp);
   });
 });
-
-function correlation(a: number[], b: number[]): number {
-  const ma = a.reduce((s, v) => s + v, 0) / a.length, mb = b.reduce((s, v) => s + v, 0) / b.length;
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) ** 2;
-    bb += (b[i] - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}

@@ -7,7 +7,7 @@ import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as zmq from "zeromq";
 import { kernelArgv } from "../../kernel-ext/kernel/argv";
-import { channelAddress, createConnectionFile, type ConnectionInfo } from "../../kernel-ext/run/connection";
+import { channelAddress, createConnectionFile, pingHeartbeat, type ConnectionInfo } from "../../kernel-ext/run/connection";
 import { decode, encode, newMessage, type Message } from "../../kernel-ext/run/message";
 
 export interface Exchange {
@@ -155,18 +155,8 @@ export class RawKernel {
     return x.iopub.filter((m) => !["status", "execute_input"].includes(m.header.msg_type)).map((m) => [m.header.msg_type, m.content]);
   }
 
-  async heartbeat(timeoutMs = 2000): Promise<boolean> {
-    const req = new zmq.Request({ linger: 0, sendTimeout: timeoutMs, receiveTimeout: timeoutMs });
-    try {
-      req.connect(channelAddress(this.info, "hb"));
-      await req.send("ping");
-      const [echo] = await req.receive();
-      return echo.toString() === "ping";
-    } catch {
-      return false;
-    } finally {
-      req.close();
-    }
+  heartbeat(timeoutMs = 2000): Promise<boolean> {
+    return pingHeartbeat(this.info, timeoutMs);
   }
 
   /** Resolves with the exit code once the process ended (or undefined after timeoutMs). */
