@@ -21,8 +21,11 @@ export interface ControlData {
   stopped: SharedArrayBuffer;
 }
 
-/** How long the main thread has to begin shutting down (a cell may block it) before the worker kills the process. */
-const SHUTDOWN_GRACE_MS = 1000;
+/**
+ * How long the main thread has to shut down (a cell may block it) before the worker kills the process. 1 s was
+ * too short on a loaded 2-core machine: an interrupted busy cell then exited by SIGKILL instead of code 0.
+ */
+const SHUTDOWN_GRACE_MS = 3000;
 
 async function main(data: ControlData): Promise<void> {
   const { connection, session } = data;
