@@ -47,27 +47,27 @@ describe("one kernel, many ways to fail", () => {
     expect((await k.execute("1")).reply.content.status).toBe("ok");
   });
 
+  /** The error a cell's leftover callback reported on iopub after the cell's reply (up to 5 s). */
+  async function lateError(requestId: string | undefined): Promise<Record<string, unknown> | undefined> {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const late = k.iopubLog.find((m) => m.header.msg_type === "error" && m.parent_header.msg_id === requestId)?.content;
+      if (late || Date.now() >= deadline) return late;
+      await sleep(50);
+    }
+  }
+
   test("a promise rejected after the cell finished: an error output for that cell, and the kernel goes on", async () => {
     const x = await k.execute('setTimeout(() => { Promise.reject(new Error("late rejection")); }, 100); "done"');
     expect(x.reply.content.status).toBe("ok");
-    const deadline = Date.now() + 5000;
-    let late: Record<string, unknown> | undefined;
-    while (!late && Date.now() < deadline) {
-      late = k.iopubLog.find((m) => m.header.msg_type === "error" && m.parent_header.msg_id === x.reply.parent_header.msg_id)?.content;
-      await sleep(50);
-    }
+    const late = await lateError(x.reply.parent_header.msg_id);
     expect(late).toMatchObject({ ename: "Error", evalue: "late rejection" });
     expect((await k.execute("2")).reply.content.status).toBe("ok");
   });
 
   test("an exception thrown from a timer after the cell: reported, the kernel goes on", async () => {
     const x = await k.execute('setTimeout(() => { throw new TypeError("from a timer"); }, 50); 1');
-    const deadline = Date.now() + 5000;
-    let late: Record<string, unknown> | undefined;
-    while (!late && Date.now() < deadline) {
-      late = k.iopubLog.find((m) => m.header.msg_type === "error" && m.parent_header.msg_id === x.reply.parent_header.msg_id)?.content;
-      await sleep(50);
-    }
+    const late = await lateError(x.reply.parent_header.msg_id);
     expect(late).toMatchObject({ ename: "TypeError", evalue: "from a timer" });
     expect((await k.execute("3")).reply.content.status).toBe("ok");
   });
