@@ -84,6 +84,19 @@ export function readableByOthers(paths: string[]): string[] {
   });
 }
 
+/** What a kernel needs to read: node, the kernel's entry point, tslab and transferlab (symlinks resolved). */
+function kernelFiles(): string[] {
+  const files = [process.execPath, kernelArgv()[1]];
+  for (const pkg of ["tslab/package.json", "transferlab/package.json"]) {
+    try {
+      files.push(require.resolve(pkg));
+    } catch {
+      // not installed beside us: the kernel will say so itself
+    }
+  }
+  return files.map((f) => fs.realpathSync(f));
+}
+
 let probed: Isolation | undefined;
 
 /**
@@ -94,9 +107,16 @@ export function isolation(): Isolation {
   if (probed) return probed;
   const off: string[] = [];
   const linuxRoot = process.platform === "linux" && process.getuid?.() === 0;
-  const user = linuxRoot && fs.existsSync("/usr/bin/setpriv");
+  const setpriv = linuxRoot && fs.existsSync("/usr/bin/setpriv");
+  // the kernel runs as another user: it must be able to read node, the kernel and the libraries
+  const hidden = setpriv ? kernelFiles().filter((f) => readableByOthers([f]).length === 0) : [];
+  const user = setpriv && hidden.length === 0;
   if (!linuxRoot) off.push("not root on Linux: student code runs as your user, with no PID or network namespace");
-  else if (!user) off.push("no setpriv (util-linux): student code runs as root");
+  else if (!setpriv) off.push("no setpriv (util-linux): student code runs as root");
+  else if (!user) {
+    off.push(`another user cannot read ${hidden[0]} (a folder on the way is not o+x, e.g. mode 0700): student code runs as root, ` +
+      "with no PID or network namespace; put the project where other users can read it (chmod o+rx) to isolate it");
+  }
   let pidNamespace = false;
   let netNamespace = false;
   if (user) {
