@@ -115,7 +115,7 @@ export function isolation(): Isolation {
   else if (!setpriv) off.push("no setpriv (util-linux): student code runs as root");
   else if (!user) {
     off.push(`another user cannot read ${hidden[0]} (a folder on the way is not o+x, e.g. mode 0700): student code runs as root, ` +
-      "with no PID or network namespace; put the project where other users can read it (chmod o+rx) to isolate it");
+      "with no PID namespace and no network namespace; put the project where other users can read it (chmod o+rx) to isolate it");
   }
   let pidNamespace = false;
   let netNamespace = false;
