@@ -16,10 +16,13 @@ import { checkSource, releaseEdition } from "./assign";
 import { gradeId } from "./checksum";
 import { Gradebook, type SubmissionRow, type SubmissionStatus } from "./gradebook";
 import { capOutputs } from "./outputs";
+import { readGuards } from "./guard";
+import { checkIntegrity, declaresForbidden, testsOf, type IntegrityFinding, type IntegrityMode } from "./integrity";
 import { restoreCells, type Tampering } from "./restore";
 import { KernelPool } from "./pool";
 import { CompileService } from "./precompile";
-import { isolation, killedFor, nodeEnv, readableByOthers, releaseSandboxRoot, sandboxRoot, type Isolation } from "./sandbox";
+import { hiddenLines, redact, redactNotebook } from "./redact";
+import { fullyIsolated, isolation, killedFor, nodeEnv, readableByOthers, releaseSandboxRoot, sandboxRoot, type Isolation } from "./sandbox";
 import { scoreCells, type CellGrade } from "./score";
 import { loadSubmission } from "./submission";
 
@@ -44,6 +47,14 @@ export interface AutogradeOptions {
   onProgress?: (p: { done: number; total: number; etaSec: number | null }) => void;
   /** a word for the TA before grading starts (files student code could read) */
   onWarning?: (message: string) => void;
+  /**
+   * grade even where student code cannot be isolated (not root, no namespaces): every result then records
+   * the sandbox as off. Without it autograde refuses there (IsolationError), since student code could read
+   * the course folder, hidden tests included.
+   */
+  insecure?: boolean;
+  /** a solution that uses a library name its cell forbids (integrity.ts): "zero" scores its tests 0 (default), "warn" only flags */
+  integrity?: IntegrityMode;
   /** compile cells in one shared service rather than in each kernel (precompile.ts; default: when 2+ submissions run) */
   compileService?: boolean;
   /** at the end: cells the compile service answered from what it had compiled, compiled on demand, left to kernels */
@@ -70,6 +81,22 @@ interface Source {
   name: string;
   nb: Notebook;
   hash: string;
+  /** the student edition, and the lines of the hidden tests it lacks (redact.ts) */
+  released: Notebook;
+  hidden: string[];
+}
+
+/** autograde refused: student code could not be isolated here, and `insecure` was not given. */
+export class IsolationError extends Error {
+  constructor(readonly off: string[]) {
+    super(
+      `cannot isolate student code on this machine:\n  - ${off.join("\n  - ")}\n` +
+        "Student code could then read the course folder (solutions, hidden tests) and other submissions. " +
+        "Grade as root on Linux (util-linux's unshare, setpriv and prlimit), or pass --insecure to grade anyway: " +
+        "every result then records the sandbox as off, in the gradebook, the CSV and the Gradescope export.",
+    );
+    this.name = "IsolationError";
+  }
 }
 
 const hashFile = (f: string) => createHash("sha256").update(fs.readFileSync(f)).digest("hex");
@@ -113,18 +140,20 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
   const sources: Source[] = options.sources.map((file) => {
     const nb = readNotebook(file);
     checkSource(nb, file);
-    return { file, name: path.basename(file, ".ipynb"), nb, hash: hashFile(file) };
+    return { file, name: path.basename(file, ".ipynb"), nb, hash: hashFile(file), released: releaseEdition(nb, file), hidden: hiddenLines(nb) };
   });
   const names = new Set(sources.map((s) => s.name));
   if (names.size !== sources.length) throw new Error("two --source notebooks have the same name");
   const students = options.student ? [checkStudentId(options.student, "--student")] : listStudents(options.submissions, options.roster);
-  const gb = new Gradebook(options.gradebook);
   const iso: Isolation = isolation();
-  if (process.getuid?.() === 0) {
+  if (!fullyIsolated(iso) && !options.insecure) throw new IsolationError(iso.off);
+  const gb = new Gradebook(options.gradebook);
+  if (!iso.mountNamespace) {
+    // (with a mount namespace student code sees none of these, whatever their modes)
     const open = readableByOthers([...options.sources, options.gradebook, options.submissions]);
-    if (open.length) options.onWarning?.(`student code could read ${open.join(", ")}: keep them in a folder of mode 0700 (chmod 700 on a parent)`);
+    if (open.length) options.onWarning?.(`--insecure: student code could read ${open.join(", ")}: keep them in a folder of mode 0700 (chmod 700 on a parent)`);
   }
-  for (const off of iso.off) options.onWarning?.(`sandbox: ${off}${iso.user ? "" : "; grade as root on Linux for the full sandbox"}`);
+  for (const off of iso.off) options.onWarning?.(`sandbox off (--insecure): ${off}`);
   const modules = options.modules ?? findModules(path.dirname(options.sources[0]));
   const results: GradedSubmission[] = [];
   const jobs: { student: string; source: Source; regraded?: string }[] = [];
@@ -184,8 +213,8 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
       fs.rmSync(compiling.v8Dir, { recursive: true, force: true });
       options.onCompileStats?.(compiling.service.stats);
     }
-    const { user, pidNamespace, netNamespace, off } = iso;
-    gb.recordRun({ started_at: startedAt, graded: done, sandbox: JSON.stringify({ user, pidNamespace, netNamespace, off }) });
+    const { user, pidNamespace, netNamespace, mountNamespace, off } = iso;
+    gb.recordRun({ started_at: startedAt, graded: done, sandbox: JSON.stringify({ user, pidNamespace, netNamespace, mountNamespace, off, insecure: Boolean(options.insecure), limits: pool.limits }) });
     gb.close();
     releaseSandboxRoot();
   }
@@ -204,7 +233,7 @@ function startCompileService(sources: Source[], modules: string, options: Autogr
   fs.chmodSync(v8Dir, 0o755); // kernels read it; only we write it
   const chains: string[][] = [];
   for (const s of sources) {
-    for (const nb of [s.nb, releaseEdition(s.nb, s.file)]) {
+    for (const nb of [s.nb, s.released]) {
       const restored = restoreCells(s.nb, nb, s.file).notebook;
       chains.push(restored.cells.filter((c) => c.cell_type === "code").map((c) => joinText(c.source)));
     }
@@ -225,9 +254,27 @@ function codeCellCount(nb: Notebook): number {
   return nb.cells.filter((c) => c.cell_type === "code").length;
 }
 
-function row(student: string, source: Source, status: SubmissionStatus, message: string, tampering: Tampering[], seconds: number, submissions: string): Omit<SubmissionRow, "score" | "max_score"> {
+/** "on", or "off: why" (an --insecure run): recorded with every result. */
+function sandboxState(iso: Isolation): string {
+  return fullyIsolated(iso) ? "on" : `off: ${iso.off.join("; ")}`;
+}
+
+function row(student: string, source: Source, status: SubmissionStatus, message: string, tampering: Tampering[], seconds: number, submissions: string, integrity: IntegrityFinding[] = []): Omit<SubmissionRow, "score" | "max_score"> {
   const submission_hash = submissionHash(path.join(submissions, student, `${source.name}.ipynb`));
-  return { student, notebook: source.name, status, source_hash: source.hash, submission_hash, message, tampering: JSON.stringify(tampering), seconds, graded_at: new Date().toISOString() };
+  // no hidden test line leaves in a message (the CSV and Gradescope's JSON are made from it)
+  return {
+    student,
+    notebook: source.name,
+    status,
+    source_hash: source.hash,
+    submission_hash,
+    message: redact(message, source.hidden),
+    tampering: JSON.stringify(tampering.map((t) => ({ ...t, message: redact(t.message, source.hidden) }))),
+    seconds,
+    graded_at: new Date().toISOString(),
+    integrity: integrity.length ? JSON.stringify(integrity) : "",
+    sandbox: sandboxState(isolation()),
+  };
 }
 
 async function gradeOne(student: string, source: Source, ctx: Context): Promise<GradedSubmission> {
@@ -274,43 +321,70 @@ async function gradeOne(student: string, source: Source, ctx: Context): Promise<
     }
     const executed = run ? readNotebook(run.output) : restored.notebook;
     const truncated = capOutputs(executed, options.outputCap ?? 1024 * 1024);
-    const grades = scoreCells(executed, run, new Set(restored.hidden));
+    const hiddenIds = new Set(restored.hidden);
+    // scored on the notebook as it ran (the run's cell indexes), guard cells included
+    const grades = scoreCells(executed, run, hiddenIds);
+    const integrity = declaresForbidden(source.nb) ? checkIntegrity(executed) : [];
+    const guards = readGuards(executed);
+    const at = guards.renumber;
     const killed = killedFor(sb);
     const cellStatus = new Set(run?.cells.map((c) => c.status));
     const notes = [...loaded.notes, ...restored.tampering.map((t) => t.message)];
-    let status: SubmissionStatus = restored.tampering.length ? "tampered" : "ok";
-    if (killed === "memory") {
-      status = "memory";
-      notes.unshift(`killed: the kernel used more than ${options.memoryMb ?? 2048} MB`);
-    } else if (killed === "timeout") {
-      status = "timeout";
-      notes.unshift(`killed: the notebook ran longer than ${wallSec} s`);
-    } else if (crash) {
-      status = "crashed";
-      notes.unshift(crash);
-    } else if (cellStatus.has("timeout")) {
-      status = "timeout";
-      const n = run!.cells.filter((c) => c.status === "timeout").map((c) => c.index + 1);
+    if (killed === "memory") notes.unshift(`killed: the kernel used more than ${options.memoryMb ?? 2048} MB`);
+    else if (killed === "timeout") notes.unshift(`killed: the notebook ran longer than ${wallSec} s`);
+    else if (crash) notes.unshift(crash);
+    else if (cellStatus.has("timeout")) {
+      const n = run!.cells.filter((c) => c.status === "timeout").map((c) => at(c.index));
       notes.unshift(`cell ${n.join(", ")} ran longer than ${timeoutSec} s`);
     } else if (cellStatus.has("died")) {
-      status = "crashed";
       const f = run!.errors.find((e) => e.status === "died");
-      notes.unshift(`the kernel died in cell ${f?.cellNumber}: ${(f?.evalue.split("\n")[0] ?? "").replace(/;\s*its stderr ended with:\s*$/, "")}`);
+      notes.unshift(`the kernel died in cell ${f ? at(f.cellIndex) : "?"}: ${(f?.evalue.split("\n")[0] ?? "").replace(/;\s*its stderr ended with:\s*$/, "")}`);
     }
     for (const late of run?.lateErrors ?? []) {
       // a hidden test's message stays hidden
-      const hidden = restored.hidden.includes(gradeId(executed.cells[late.cellIndex]));
+      const hidden = hiddenIds.has(gradeId(executed.cells[late.cellIndex]));
       const what = hidden ? "(a hidden test)" : `${late.ename}: ${late.evalue.split("\n")[0]}`;
-      notes.push(`cell ${late.cellNumber}: a timer or promise it left behind threw after the cell had finished, ${what}; recorded in that cell, no other cell failed by it`);
+      notes.push(`cell ${at(late.cellIndex)}: a timer or promise it left behind threw after the cell had finished, ${what}; recorded in that cell, no other cell failed by it`);
     }
     if (truncated) notes.push(`output truncated in ${truncated} cell(s)`);
-    const { user, pidNamespace, netNamespace, off } = sb.isolation;
-    const sandbox = { user, pidNamespace, netNamespace, ...(off.length ? { off } : {}) };
-    (executed.metadata as Record<string, unknown>).tlab_grade = { student, status, tampering: restored.tampering, hidden: restored.hidden, grades, sandbox };
-    writeNotebookAtomic(path.join(dir, `${source.name}.graded.ipynb`), executed);
-    return { ...gb.record(row(student, source, status, notes.join("; "), restored.tampering, secs(), options.submissions), grades), grades };
+    const zeroed = applyIntegrity(grades, integrity, executed, options.integrity ?? "zero");
+    for (const f of integrity) notes.push(`integrity: ${f.message}${zeroed.has(f.grade_id) ? " (its tests score 0)" : ""}`);
+    const graded = redactNotebook(guards.notebook, source.released, hiddenIds, source.hidden);
+    const tampering = [...restored.tampering, ...guards.tampering, ...graded.tampering];
+    for (const t of [...guards.tampering, ...graded.tampering]) notes.push(`tampering: ${t.message}`);
+    let status: SubmissionStatus = tampering.length ? "tampered" : "ok";
+    if (killed === "memory") status = "memory";
+    else if (killed === "timeout") status = "timeout";
+    else if (crash) status = "crashed";
+    else if (cellStatus.has("timeout")) status = "timeout";
+    else if (cellStatus.has("died")) status = "crashed";
+    const { user, pidNamespace, netNamespace, mountNamespace, off } = sb.isolation;
+    const sandbox = { user, pidNamespace, netNamespace, mountNamespace, ...(off.length ? { off } : {}), limits: sb.limits };
+    (graded.notebook.metadata as Record<string, unknown>).tlab_grade = { student, status, tampering, integrity, hidden: restored.hidden, grades, sandbox };
+    writeNotebookAtomic(path.join(dir, `${source.name}.graded.ipynb`), graded.notebook);
+    return { ...gb.record(row(student, source, status, notes.join("; "), tampering, secs(), options.submissions, integrity), grades), grades };
   } finally {
     await kernel.client.shutdown();
     sb.dispose();
   }
+}
+
+/**
+ * Integrity findings against the grades: in "zero" mode the tests of a solution cell with a finding score 0,
+ * saying why; "warn" leaves the points. The solution cells whose tests were zeroed.
+ */
+function applyIntegrity(grades: CellGrade[], findings: IntegrityFinding[], nb: Notebook, mode: IntegrityMode): Set<string> {
+  const zeroed = new Set<string>();
+  if (mode !== "zero") return zeroed;
+  for (const f of findings) {
+    const tests = new Set(testsOf(nb, f.grade_id));
+    for (const g of grades) {
+      if (!tests.has(g.grade_id) || g.score === null) continue;
+      g.score = 0;
+      g.status = "failed";
+      g.message = `integrity: ${f.message}`;
+      zeroed.add(f.grade_id);
+    }
+  }
+  return zeroed;
 }

@@ -8,7 +8,9 @@ export const GRADE_USAGE = `usage:
   tlab grade validate STUDENT.ipynb [--timeout S]   run the visible tests; exit 1 if one fails
   tlab grade autograde --source SOURCE.ipynb [--source …] --submissions DIR --gradebook FILE.sqlite
              [--timeout S] [--notebook-timeout S] [--memory MB] [--workers N] [--student ID]
-             [--roster FILE] [--force]
+             [--roster FILE] [--force] [--integrity zero|warn] [--insecure]
+             refuses where student code cannot be isolated (root on Linux: own user, PID, network
+             and mount namespaces); --insecure grades anyway and records the sandbox as off
   tlab grade override --gradebook F --student ID --cell GRADE_ID --score N [--comment TEXT] [--notebook NAME]
   tlab grade feedback --gradebook FILE.sqlite --submissions DIR --out DIR
   tlab grade export --gradebook FILE.sqlite [--csv OUT.csv] [--gradescope OUT_DIR]
@@ -83,7 +85,11 @@ export async function gradeCommand(args: string[]): Promise<number> {
         student: { type: "string" },
         roster: { type: "string" },
         force: { type: "boolean" },
+        integrity: { type: "string" },
+        insecure: { type: "boolean" },
       });
+      const integrity = (values.integrity as string | undefined) ?? "zero";
+      if (integrity !== "zero" && integrity !== "warn") throw new GradeUsageError(`--integrity must be "zero" or "warn", got "${integrity}"`);
       const sources = (values.source as string[] | undefined) ?? [];
       if (sources.length === 0) throw new GradeUsageError("--source is required");
       const json = Boolean(values.json);
@@ -102,6 +108,8 @@ export async function gradeCommand(args: string[]): Promise<number> {
         student: values.student as string | undefined,
         roster: values.roster as string | undefined,
         force: Boolean(values.force),
+        insecure: Boolean(values.insecure),
+        integrity,
         onWarning: (m) => warnings.push(m) && !json && console.error(`tlab grade autograde: warning: ${m}`),
         onResult: (r) => {
           if (json) return;
@@ -126,14 +134,16 @@ export async function gradeCommand(args: string[]): Promise<number> {
       const seconds = (Date.now() - t0) / 1000;
       const { isolation } = await import("./sandbox");
       const iso = isolation();
-      const sandbox = { user: iso.user, pidNamespace: iso.pidNamespace, netNamespace: iso.netNamespace, off: iso.off };
+      const sandbox = { user: iso.user, pidNamespace: iso.pidNamespace, netNamespace: iso.netNamespace, mountNamespace: iso.mountNamespace, off: iso.off, insecure: Boolean(values.insecure) };
       const summary = { graded: graded.length, skipped: results.length - graded.length, byStatus, seconds, warnings, sandbox };
       out(json, { summary, results }, () => {
         const skipped = results.filter((r) => r.skipped);
         if (skipped.length) console.log(`${skipped.length} submission(s) already graded for the same source: kept (--force regrades)`);
         if (graded.length) {
-          const on = [iso.user && "a user of its own", iso.pidNamespace && "a PID namespace", iso.netNamespace && "no network"].filter(Boolean);
-          console.log(`sandbox: each kernel had ${on.length ? on.join(", ") : "no isolation beyond its own folder and environment"}${iso.netNamespace ? "" : " (network isolation off: see the warnings)"}`);
+          const on = [iso.user && "a user of its own", iso.pidNamespace && "a PID namespace", iso.netNamespace && "no network", iso.mountNamespace && "a file system of its own (no course folder)"].filter(Boolean);
+          console.log(`sandbox: each kernel had ${on.length ? on.join(", ") : "no isolation beyond its own folder and environment"}${iso.off.length ? " (OFF in part, --insecure: see the warnings)" : ""}`);
+          const flagged = results.filter((r) => r.integrity).length;
+          if (flagged) console.log(`integrity: ${flagged} submission(s) use library functions their exercise forbids (${integrity === "zero" ? "their tests score 0" : "flagged only, --integrity warn"})`);
         }
         console.log(
           `tlab grade autograde: ${graded.length} graded, ${summary.skipped} kept, in ${fmtTime(seconds)}; ` +

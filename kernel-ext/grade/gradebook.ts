@@ -22,6 +22,10 @@ export interface SubmissionRow {
   tampering: string;
   seconds: number;
   graded_at: string;
+  /** JSON array of integrity findings (integrity.ts), "" when none */
+  integrity: string;
+  /** "on" when the kernel had every part of the sandbox, else "off: why" (an --insecure run) */
+  sandbox: string;
 }
 
 export interface GradeRow extends Omit<CellGrade, "hidden"> {
@@ -36,6 +40,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS submissions (
   student TEXT NOT NULL, notebook TEXT NOT NULL, status TEXT NOT NULL, score REAL NOT NULL, max_score REAL NOT NULL,
   source_hash TEXT NOT NULL, submission_hash TEXT NOT NULL, message TEXT NOT NULL, tampering TEXT NOT NULL, seconds REAL NOT NULL, graded_at TEXT NOT NULL,
+  integrity TEXT NOT NULL DEFAULT '', sandbox TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (student, notebook));
 CREATE TABLE IF NOT EXISTS grades (
   student TEXT NOT NULL, notebook TEXT NOT NULL, grade_id TEXT NOT NULL, score REAL, max_score REAL NOT NULL,
@@ -52,7 +57,7 @@ CREATE TABLE IF NOT EXISTS runs (
 export interface RunRow {
   started_at: string;
   graded: number;
-  /** JSON: { user, pidNamespace, netNamespace, off: [why each part is off] } */
+  /** JSON: { user, pidNamespace, netNamespace, mountNamespace, off: [why each part is off], limits, insecure } */
   sandbox: string;
 }
 
@@ -69,6 +74,13 @@ export class Gradebook {
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
+    this.migrate();
+  }
+
+  /** Columns later versions added, added to a gradebook written by an earlier one. */
+  private migrate(): void {
+    const have = new Set((this.db.prepare("PRAGMA table_info(submissions)").all() as { name: string }[]).map((c) => c.name));
+    for (const col of ["integrity", "sandbox"]) if (!have.has(col)) this.db.exec(`ALTER TABLE submissions ADD COLUMN ${col} TEXT NOT NULL DEFAULT ''`);
   }
 
   close(): void {
@@ -100,7 +112,10 @@ export class Gradebook {
       for (const g of grades) ins.run(row.student, row.notebook, g.grade_id, g.score, g.max_score, g.status, g.message, g.hidden ? 1 : 0);
       const full: SubmissionRow = { ...row, score: 0, max_score: grades.reduce((s, g) => s + g.max_score, 0) };
       this.db
-        .prepare("INSERT OR REPLACE INTO submissions VALUES (@student, @notebook, @status, @score, @max_score, @source_hash, @submission_hash, @message, @tampering, @seconds, @graded_at)")
+        .prepare(
+          "INSERT OR REPLACE INTO submissions (student, notebook, status, score, max_score, source_hash, submission_hash, message, tampering, seconds, graded_at, integrity, sandbox) " +
+            "VALUES (@student, @notebook, @status, @score, @max_score, @source_hash, @submission_hash, @message, @tampering, @seconds, @graded_at, @integrity, @sandbox)",
+        )
         .run(full);
       this.retotal(row.student, row.notebook);
     });

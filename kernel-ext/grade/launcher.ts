@@ -5,7 +5,9 @@
  * wall-clock limit, and writes why it killed the group to a marker file the grader reads. As root it
  * drops to an unprivileged user and puts the kernel in its own PID namespace, so that a child that
  * escapes the process group (setsid) still dies with the kernel, and in a network namespace of its own
- * (no interface but a loopback that is down: the kernel talks to the grader over ipc sockets).
+ * (no interface but a loopback that is down: the kernel talks to the grader over ipc sockets), and in a
+ * mount namespace whose root holds only what mounts.ts binds there; its user may have at most `processes`
+ * processes and threads (RLIMIT_NPROC).
  *
  * A kernel started ahead by the pool waits for its submission: its wall clock starts at SIGUSR1.
  */
@@ -31,6 +33,10 @@ export interface LauncherConfig {
   pidNamespace?: boolean;
   /** and in a network namespace of its own (root only) */
   netNamespace?: boolean;
+  /** RLIMIT_NPROC for the kernel's uid (root only) */
+  processes?: number;
+  /** the mount namespace's set-up (mounts.ts setupScript), run by /bin/sh as root before the kernel */
+  mountScript?: string;
   /** start the wall clock at SIGUSR1 (the kernel was started ahead of its submission), not at once */
   armOnSignal?: boolean;
 }
@@ -72,10 +78,14 @@ function main(): void {
       fs.chmodSync(copy, 0o600);
       argv[i] = copy;
     }
-    argv = ["setpriv", `--reuid=${config.uid}`, `--regid=${config.gid ?? config.uid}`, "--clear-groups", "--inh-caps=-all", "--", ...argv];
+    // no_new_privs: a setuid program (su, mount) cannot give the kernel's user root back
+    argv = ["setpriv", `--reuid=${config.uid}`, `--regid=${config.gid ?? config.uid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--", ...argv];
+    if (config.processes) argv = ["prlimit", `--nproc=${config.processes}:${config.processes}`, "--", ...argv];
   }
-  if (config.pidNamespace || config.netNamespace) {
-    argv = ["unshare", ...(config.pidNamespace ? ["--pid"] : []), ...(config.netNamespace ? ["--net"] : []), "--fork", "--kill-child", "--", ...argv];
+  if (config.mountScript) argv = ["/bin/sh", "-c", config.mountScript, "tlab-sandbox", ...argv];
+  if (config.pidNamespace || config.netNamespace || config.mountScript) {
+    const ns = [...(config.pidNamespace ? ["--pid"] : []), ...(config.netNamespace ? ["--net"] : []), ...(config.mountScript ? ["--mount", "--propagation", "private"] : [])];
+    argv = ["unshare", ...ns, "--fork", "--kill-child", "--", ...argv];
   }
   const child = spawn(argv[0], argv.slice(1), { cwd: config.cwd, env: config.env, stdio: "inherit" });
   const kill = (why: string) => {

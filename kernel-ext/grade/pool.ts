@@ -5,6 +5,7 @@
  * is never reused; the pool starts no more kernels than the submissions left to run.
  */
 import { KernelClient } from "../run/client";
+import type { Limits } from "./limits";
 import { createSandbox, type Sandbox, type SandboxOptions } from "./sandbox";
 
 export interface PooledKernel {
@@ -27,6 +28,8 @@ export class KernelPool {
   private readonly ready: Promise<PooledKernel>[] = [];
   private started = 0;
   private closed = false;
+  /** the limits the pool's kernels run under (the same for each: recorded once per run) */
+  limits: Limits | undefined;
 
   constructor(private readonly options: KernelPoolOptions) {
     this.fill();
@@ -77,6 +80,7 @@ export class KernelPool {
 
   private async start(): Promise<PooledKernel> {
     const sandbox = createSandbox({ ...this.options.sandbox, ahead: true });
+    this.limits ??= sandbox.limits;
     const client = new KernelClient();
     try {
       await client.start(sandbox.kernelCommand, sandbox.workDir, {}, {

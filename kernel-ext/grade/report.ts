@@ -4,6 +4,13 @@ import * as path from "path";
 import { writeFileAtomic } from "../notebook";
 import type { Gradebook } from "./gradebook";
 
+/** "kmmObjective; ? (suspicious)" from the gradebook's JSON findings. */
+function integrityNames(json: string): string {
+  if (!json) return "";
+  const found = JSON.parse(json) as { name: string; suspicious: boolean }[];
+  return [...new Set(found.map((f) => (f.suspicious ? "suspicious computed access" : f.name)))].join("; ");
+}
+
 const csvField = (v: unknown) => {
   const s = v === null || v === undefined ? "" : String(v);
   // quote per RFC 4180; a leading = + - @ is defused so a spreadsheet does not run a student's formula
@@ -12,9 +19,12 @@ const csvField = (v: unknown) => {
 };
 
 export function exportCsv(gb: Gradebook, file: string): string {
-  const cols = ["student", "notebook", "score", "max_score", "status", "message", "graded_at"] as const;
+  const cols = ["student", "notebook", "score", "max_score", "status", "message", "graded_at", "integrity", "sandbox"] as const;
   const lines = [cols.join(",")];
-  for (const r of gb.submissions()) lines.push(cols.map((c) => csvField(r[c])).join(","));
+  // integrity: the flagged names ("" when none); sandbox: "on", or "off: why" for an --insecure run
+  const cell = (r: ReturnType<Gradebook["submissions"]>[number], c: (typeof cols)[number]) =>
+    c === "integrity" ? integrityNames(r.integrity) : r[c];
+  for (const r of gb.submissions()) lines.push(cols.map((c) => csvField(cell(r, c))).join(","));
   writeFileAtomic(file, lines.join("\n") + "\n");
   return file;
 }
@@ -38,7 +48,9 @@ export function exportGradescope(gb: Gradebook, dir: string): string[] {
     );
     const result = {
       score: subs.reduce((t, s) => t + s.score, 0),
-      output: subs.map((s) => `${s.notebook}: ${s.score}/${s.max_score} (${s.status})${s.message ? ` ${s.message}` : ""}`).join("\n"),
+      output: subs
+        .map((s) => `${s.notebook}: ${s.score}/${s.max_score} (${s.status})${s.message ? ` ${s.message}` : ""}${s.sandbox && s.sandbox !== "on" ? ` [graded with the sandbox ${s.sandbox}]` : ""}`)
+        .join("\n"),
       tests,
     };
     const file = path.join(dir, student, "results.json");

@@ -7,10 +7,11 @@ import { joinText } from "../notebook";
 import { nbgraderMeta, stripHiddenTests } from "../export/editions";
 import { releaseEdition } from "./assign";
 import { computeChecksum, gradeId, isGrade, isLocked, isSolution } from "./checksum";
+import { withGuards } from "./guard";
 
 export interface Tampering {
   grade_id: string;
-  kind: "deleted" | "edited" | "forged" | "redefined";
+  kind: "deleted" | "edited" | "forged" | "redefined" | "guard" | "leak" | "integrity";
   message: string;
 }
 
@@ -101,27 +102,9 @@ export function restoreCells(source: Notebook, submission: Notebook, sourceFile:
   insertMissingBefore(Infinity);
   tampering.push(...redefinedHelpers(out));
   const hidden = source.cells.filter((c) => isGrade(c) && hasHiddenTests(c)).map(gradeId);
-  const nb: Notebook = { ...clone(submission), metadata: { ...clone(submission.metadata), kernelspec: clone(source.metadata.kernelspec) }, cells: [PRELUDE(), ...out] };
+  // the guard's cells (guard.ts) around the tests: frozen assertions and libraries, checked built-ins and helpers, a canary
+  const nb: Notebook = withGuards({ ...clone(submission), metadata: { ...clone(submission.metadata), kernelspec: clone(source.metadata.kernelspec) }, cells: out });
   return { notebook: nb, tampering, hidden };
-}
-
-export const PRELUDE_TAG = "tlab-grade-prelude";
-
-/**
- * The grader's first cell: the assertion modules the tests import are frozen before any student code runs,
- * so that `require("assert").strictEqual = () => {}` cannot make every test pass.
- */
-function PRELUDE(): Cell {
-  return {
-    cell_type: "code",
-    id: "tlab-grade-prelude",
-    metadata: { tags: [PRELUDE_TAG, "remove-cell"] },
-    source:
-      "// tlab grade: the tests' assertion modules cannot be changed by the cells below\n" +
-      'for (const m of ["assert", "assert/strict", "node:assert", "node:assert/strict"]) { const a = require(m); Object.freeze(a); if (a.strict) Object.freeze(a.strict); }',
-    outputs: [],
-    execution_count: null,
-  };
 }
 
 // top-level declarations only (column 0): locals inside a helper's body are no helpers

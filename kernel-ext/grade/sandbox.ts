@@ -3,8 +3,11 @@
  * the kernel never sees it) and a separate working directory for the kernel that holds nothing but a link
  * to the libraries. The kernel command is the launcher (launcher.ts) around the default kernel argv.
  *
- * As root on Linux the kernel also gets a user, a PID namespace and a network namespace of its own; it
- * then talks to the grader over ZeroMQ ipc sockets in a folder only it (and root) can enter.
+ * As root on Linux the kernel gets a user, and PID, network and mount namespaces of its own: it sees only
+ * the file system mounts.ts builds (no course folder, no other submission, no gradebook), talks to the
+ * grader over ZeroMQ ipc sockets in a folder only it (and root) can enter, and runs under the limits of
+ * limits.ts. Where any part cannot be had, `isolation().off` says why and autograde refuses unless told
+ * `insecure`.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -12,6 +15,8 @@ import * as os from "os";
 import * as path from "path";
 import { kernelArgv } from "../kernel/argv";
 import type { LauncherConfig } from "./launcher";
+import { createCgroup, DEFAULT_PROCESS_LIMIT, delegatedCgroup, type Limits } from "./limits";
+import { kernelReadPaths, setupScript, unreadableByOthers, type MountPlan } from "./mounts";
 
 export interface SandboxOptions {
   /** resident memory limit in MiB (default 2048); V8's heap limit is set a little below it */
@@ -24,6 +29,13 @@ export interface SandboxOptions {
   ahead?: boolean;
   /** more environment for the kernel (e.g. the grader's read-only caches) */
   env?: Record<string, string>;
+  /** more folders the kernel may read (the grader's compile caches), bound read-only */
+  readOnly?: string[];
+  /** size of the kernel's working folder in MiB (default 256) and of its /tmp (default 64) */
+  workMb?: number;
+  tmpMb?: number;
+  /** processes and threads the kernel's user may have (default DEFAULT_PROCESS_LIMIT) */
+  processes?: number;
 }
 
 /** What of the sandbox this machine allows, with why a part is off. */
@@ -31,9 +43,14 @@ export interface Isolation {
   user: boolean;
   pidNamespace: boolean;
   netNamespace: boolean;
+  /** a file system of its own (mounts.ts): nothing of the grader's machine but node and the libraries */
+  mountNamespace: boolean;
   /** one line per part that is off */
   off: string[];
 }
+
+/** Every part on: the only state autograde grades in without `insecure`. */
+export const fullyIsolated = (iso: Isolation) => iso.user && iso.pidNamespace && iso.netNamespace && iso.mountNamespace;
 
 export interface Sandbox {
   /** root-only: the notebook to run and the executed copy */
@@ -50,6 +67,8 @@ export interface Sandbox {
   transport: "tcp" | "ipc";
   ipcDir?: string;
   isolation: Isolation;
+  /** the hard limits this kernel runs under */
+  limits: Limits;
   dispose(): void;
 }
 
@@ -62,13 +81,14 @@ let sandboxes = 0;
  */
 function unprivileged(): { uid: number; gid: number } | undefined {
   if (!isolation().user) return undefined;
-  const id = 1_900_000_000 + ((process.pid * 1000 + sandboxes++) % 90_000_000);
+  const id = SANDBOX_UID_BASE + 1 + ((process.pid * 1000 + sandboxes++) % 90_000_000);
   return { uid: id, gid: id };
 }
 
 /**
- * Paths another user could read: student code runs as another user, so the sources, the gradebook and the
- * submissions must sit in folders others cannot enter (mode 0700 somewhere on the way).
+ * Paths another user could read: without a mount namespace, student code running as another user sees
+ * every file the machine lets others read, so the sources, the gradebook and the submissions must sit in
+ * folders others cannot enter (mode 0700 somewhere on the way).
  */
 export function readableByOthers(paths: string[]): string[] {
   return paths.filter((p) => {
@@ -84,42 +104,44 @@ export function readableByOthers(paths: string[]): string[] {
   });
 }
 
-/** What a kernel needs to read: node, the kernel's entry point, tslab and transferlab (symlinks resolved). */
-function kernelFiles(): string[] {
-  const files = [process.execPath, kernelArgv()[1]];
-  for (const pkg of ["tslab/package.json", "transferlab/package.json"]) {
-    try {
-      files.push(require.resolve(pkg));
-    } catch {
-      // not installed beside us: the kernel will say so itself
-    }
+/** The project folder whose node_modules kernels use when the caller names none: ours. */
+function ownModules(): string | undefined {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "node_modules", "transferlab"))) return dir;
   }
-  return files.map((f) => fs.realpathSync(f));
+  return undefined;
 }
 
+/** Programs the sandbox is built with (util-linux, coreutils), by absolute path. */
+const TOOLS = ["/usr/bin/setpriv", "/usr/bin/unshare", "/usr/bin/prlimit", "/usr/sbin/chroot", "/usr/bin/env", "/bin/sh"];
+
 let probed: Isolation | undefined;
+const SANDBOX_UID_BASE = 1_900_000_000;
 
 /**
- * Probe once what this machine allows: a user of our choosing (root, setpriv), PID and network namespaces
- * (unshare may be refused in a container without CAP_SYS_ADMIN).
+ * Probe once what this machine allows, by building a real sandbox around `true`: a user of our choosing
+ * (root, setpriv), PID and network namespaces and a mount namespace with our file system (unshare may be
+ * refused in a container without CAP_SYS_ADMIN), the kernel's files readable by that user.
  */
 export function isolation(): Isolation {
   if (probed) return probed;
   const off: string[] = [];
   const linuxRoot = process.platform === "linux" && process.getuid?.() === 0;
-  const setpriv = linuxRoot && fs.existsSync("/usr/bin/setpriv");
+  const missing = TOOLS.filter((t) => !fs.existsSync(t));
+  const modules = ownModules();
   // the kernel runs as another user: it must be able to read node, the kernel and the libraries
-  const hidden = setpriv ? kernelFiles().filter((f) => readableByOthers([f]).length === 0) : [];
-  const user = setpriv && hidden.length === 0;
-  if (!linuxRoot) off.push("not root on Linux: student code runs as your user, with no PID or network namespace");
-  else if (!setpriv) off.push("no setpriv (util-linux): student code runs as root");
+  const hidden = linuxRoot && modules ? unreadableByOthers([fs.realpathSync(process.execPath), ...kernelReadPaths(modules, [kernelPackage()])]) : [];
+  const user = linuxRoot && missing.length === 0 && hidden.length === 0;
+  if (!linuxRoot) off.push("not root on Linux: student code would run as your user, with no PID, network or mount namespace (run the grader as root, e.g. sudo)");
+  else if (missing.length) off.push(`missing ${missing.join(", ")} (Debian: apt-get install util-linux coreutils): student code would run as root`);
   else if (!user) {
-    off.push(`another user cannot read ${hidden[0]} (a folder on the way is not o+x, e.g. mode 0700): student code runs as root, ` +
-      "with no PID namespace and no network namespace; put the project where other users can read it (chmod o+rx) to isolate it");
+    off.push(`another user cannot read ${hidden[0]}: student code would run as root; make the project readable (chmod -R o+rX ${hidden[0]})`);
   }
   let pidNamespace = false;
   let netNamespace = false;
+  let mountNamespace = false;
   if (user) {
+    const why = (r: ReturnType<typeof spawnSync>) => (r.error ? r.error.message : String(r.stderr ?? "").trim().split("\n").pop() || `exit ${r.status}`);
     const probe = (flags: string[]) => spawnSync("unshare", [...flags, "--fork", "--kill-child", "--", "true"], { stdio: ["ignore", "ignore", "pipe"], timeout: 10_000 });
     const both = probe(["--pid", "--net"]);
     if (both.status === 0) pidNamespace = netNamespace = true;
@@ -127,12 +149,25 @@ export function isolation(): Isolation {
       pidNamespace = probe(["--pid"]).status === 0;
       const net = probe(["--net"]);
       netNamespace = net.status === 0;
-      const why = (r: ReturnType<typeof spawnSync>) => (r.error ? r.error.message : String(r.stderr ?? "").trim() || `exit ${r.status}`);
       if (!pidNamespace) off.push(`no PID namespace (unshare --pid: ${why(both)})`);
       if (!netNamespace) off.push(`no network namespace: student code can reach the network (unshare --net: ${why(net)})`);
     }
+    // the whole file system plan, around `true` as the sandbox user
+    const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "tlab-probe-"));
+    try {
+      const root = path.join(dir, "root");
+      const work = path.join(dir, "work");
+      fs.mkdirSync(root);
+      fs.mkdirSync(work);
+      const plan: MountPlan = { root, readOnly: modules ? kernelReadPaths(modules, [kernelPackage()]) : [], readWrite: [], workDir: work, workMb: 1, tmpMb: 1, uid: SANDBOX_UID_BASE, gid: SANDBOX_UID_BASE };
+      const r = spawnSync("unshare", ["--mount", "--propagation", "private", "--fork", "--kill-child", "--", "/bin/sh", "-c", setupScript(plan), "tlab-sandbox", "setpriv", `--reuid=${plan.uid}`, `--regid=${plan.gid}`, "--clear-groups", "--", process.execPath, "-e", `require("fs").accessSync(${JSON.stringify(kernelArgv()[1])}, 4)`], { stdio: ["ignore", "ignore", "pipe"], timeout: 20_000 });
+      mountNamespace = r.status === 0;
+      if (!mountNamespace) off.push(`no mount namespace: student code could read every file others may read, the course folder included (unshare --mount: ${why(r)})`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
-  probed = { user, pidNamespace, netNamespace, off };
+  probed = { user, pidNamespace, netNamespace, mountNamespace, off };
   return probed;
 }
 
@@ -162,12 +197,18 @@ export function releaseSandboxRoot(): void {
   }
 }
 
-const KEEP_ENV = ["PATH", "LANG", "LC_ALL", "TZ", "TL_BACKEND", "TL_QUICK"];
+/** The kernel's environment is built from this allowlist, never inherited. */
+const KEEP_ENV = ["PATH", "LANG", "LC_ALL", "TZ", "TL_BACKEND", "TL_QUICK", "TRANSFERLAB_DATA"];
 
 /** Node's settings for a kernel (a precompiling process uses the same, for V8's code cache to fit). */
 export function nodeEnv(memoryMb = 2048): Record<string, string> {
   return { NODE_OPTIONS: `--max-old-space-size=${Math.max(64, Math.floor(memoryMb * 0.75))}` };
 }
+
+/** kernel-ext's folder (the kernel's entry point lives in it): bound read-only like the libraries. */
+const kernelPackage = () => path.resolve(path.dirname(kernelArgv()[1]), "..", "..");
+
+let cgroupParent: { dir: string } | { why: string } | undefined;
 
 export function createSandbox(options: SandboxOptions): Sandbox {
   const base = sandboxRoot();
@@ -180,6 +221,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   fs.chmodSync(workDir, 0o700);
   const iso = isolation();
   const netNamespace = Boolean(user) && iso.netNamespace;
+  const mountNamespace = Boolean(user) && iso.mountNamespace;
   let ipcDir: string | undefined;
   if (netNamespace) {
     // the kernel creates its sockets here; nobody else may enter (root, the grader, always can)
@@ -188,19 +230,50 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     fs.chmodSync(ipcDir, 0o700);
   }
   const memoryMb = options.memoryMb ?? 2048;
+  const processes = options.processes ?? DEFAULT_PROCESS_LIMIT;
+  const workMb = options.workMb ?? 256;
+  const tmpMb = options.tmpMb ?? 64;
   // a scrubbed environment: nothing of ours (tokens, keys) reaches student code
-  const env: Record<string, string> = { ...options.env, HOME: workDir, TMPDIR: workDir, USER: "student" };
+  const env: Record<string, string> = { ...options.env, HOME: workDir, TMPDIR: mountNamespace ? "/tmp" : workDir, USER: "student", TLAB_GRADE_HARDEN: "1" };
   for (const k of KEEP_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
   Object.assign(env, nodeEnv(memoryMb));
   const marker = path.join(privateDir, "killed");
+  let cgroup: ReturnType<typeof createCgroup> | undefined;
+  let cgroupState = "off: student code shares our uid";
+  if (user) {
+    cgroupParent ??= delegatedCgroup();
+    if ("dir" in cgroupParent) {
+      try {
+        cgroup = createCgroup(cgroupParent.dir, memoryMb, processes);
+        cgroupState = `cgroup v2 ${cgroup.dir}: memory.max ${memoryMb} MiB, pids.max ${processes}`;
+      } catch (e) {
+        cgroupState = `off: cannot create a cgroup in ${cgroupParent.dir} (${(e as Error).message})`;
+      }
+    } else cgroupState = `off: ${cgroupParent.why}`;
+  }
+  let script: string | undefined;
+  if (mountNamespace) {
+    const root = path.join(privateDir, "root");
+    fs.mkdirSync(root);
+    const extra = [kernelPackage(), ...(options.readOnly ?? []), ...(process.env.TRANSFERLAB_DATA ? [process.env.TRANSFERLAB_DATA] : [])];
+    const plan: MountPlan = { root, readOnly: kernelReadPaths(options.modules, extra), readWrite: ipcDir ? [ipcDir] : [], workDir, workMb, tmpMb, uid: user!.uid, gid: user!.gid };
+    script = setupScript(plan, cgroup?.procs);
+  }
   const config: LauncherConfig = {
     cwd: workDir,
     env,
     memoryMb,
     wallSec: options.wallSec,
     marker,
-    ...(user ? { uid: user.uid, gid: user.gid, pidNamespace: iso.pidNamespace, netNamespace } : {}),
+    ...(user ? { uid: user.uid, gid: user.gid, pidNamespace: iso.pidNamespace, netNamespace, processes } : {}),
+    ...(script ? { mountScript: script } : {}),
     ...(options.ahead ? { armOnSignal: true } : {}),
+  };
+  const limits: Limits = {
+    processes: user ? processes : null,
+    memory: `watchdog: the kernel's process group is killed above ${memoryMb} MiB resident${cgroup ? "; cgroup memory.max" : ""}`,
+    cgroup: cgroupState,
+    disk: mountNamespace ? `working folder ${workMb} MiB, /tmp ${tmpMb} MiB (tmpfs)` : "none: the working folder is on the grader's disk",
   };
   const launcher = launcherPath();
   return {
@@ -212,11 +285,13 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     wallSec: options.wallSec,
     transport: ipcDir ? "ipc" : "tcp",
     ...(ipcDir ? { ipcDir } : {}),
-    isolation: { user: Boolean(user), pidNamespace: Boolean(user) && iso.pidNamespace, netNamespace, off: iso.off },
+    isolation: { user: Boolean(user), pidNamespace: Boolean(user) && iso.pidNamespace, netNamespace, mountNamespace, off: iso.off },
+    limits,
     dispose() {
       fs.rmSync(privateDir, { recursive: true, force: true });
       fs.rmSync(workDir, { recursive: true, force: true });
       if (ipcDir) fs.rmSync(ipcDir, { recursive: true, force: true });
+      cgroup?.remove();
     },
   };
 }

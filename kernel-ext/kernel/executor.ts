@@ -17,6 +17,7 @@ import * as vm from "vm";
 import { declHash, type Precompiled } from "./compilecache";
 import type { Compiled, Compiler, SideOutput } from "./compiler";
 import { fromDiagnostics, fromThrown, InterruptError, type KernelError } from "./errors";
+import { hardened, hideKernelModules } from "./harden";
 import { interopNamespace, needsImport, requiredSpecifiers } from "./resolve";
 import { SourceMap } from "./sourcemap";
 
@@ -165,6 +166,7 @@ export class Executor {
       const code =
         `${wrapper} (exports, require, __filename, __dirname) {\n${compiled.output}\n})` +
         `.apply(undefined, globalThis[Symbol.for("transferlab.kernel.cellArgs")])`;
+      if (hardened()) hideKernelModules();
       (globalThis as Record<symbol, unknown>)[CELL_ARGS] = [this.locals, this.cellRequire, path.join(this.cwd, name), this.cwd];
       const script = new vm.Script(code, { filename: name });
       const ret = this.origin.run(name, () => script.runInThisContext({ breakOnSigint: true, displayErrors: false }) as unknown);
@@ -284,7 +286,8 @@ export class Executor {
       if (esm) return esm;
       return req(id);
     }) as NodeRequire;
-    return Object.assign(wrapped, { resolve: req.resolve, cache: req.cache, main: req.main, extensions: req.extensions });
+    // a grading kernel hides its main module (the way to its module tree: harden.ts)
+    return Object.assign(wrapped, { resolve: req.resolve, cache: req.cache, main: hardened() ? undefined : req.main, extensions: req.extensions });
   }
 
   /** A module the converter compiled from a .ts file: "./src" finds src/index too (tslab did not). */

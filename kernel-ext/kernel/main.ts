@@ -3,6 +3,7 @@
  *   node kernel-ext/lib/kernel/main.js --connection-file {connection_file}
  * (also `-f FILE`, ipykernel's spelling). It runs in the notebook's folder, as Jupyter starts kernels.
  */
+import { forgetConnectionFile, hardened } from "./harden";
 import { KernelServer } from "./server";
 
 function connectionFile(argv: string[]): string | undefined {
@@ -21,7 +22,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   process.title = "transferlab-kernel";
-  await new KernelServer(file).start();
+  const server = new KernelServer(file);
+  if (hardened()) forgetConnectionFile(file);
+  await server.start();
 }
 
 main().catch((e: Error) => {
