@@ -10,9 +10,8 @@ import type { Notebook } from "../../kernel-ext/notebook";
 import { autograde, type GradedSubmission } from "../../kernel-ext/grade/autograde";
 import { gradeId } from "../../kernel-ext/grade/checksum";
 import { Gradebook } from "../../kernel-ext/grade/gradebook";
-import { FIXTURE, RIGHT, submission, writeSubmission } from "./helpers";
+import { FIXTURE, INSECURE, RIGHT, skipped, submission, writeSubmission } from "./helpers";
 
-const isRoot = process.getuid?.() === 0 && process.platform === "linux";
 let tmp: string, sourceFile: string, subs: string, gradebook: string;
 let results: Map<string, GradedSubmission>;
 let server: net.Server;
@@ -20,8 +19,10 @@ let connections = 0;
 const MARK = "4242.123"; // sleep's argument: finds the children in /proc
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "tlab-grade-test-")); // 0700: sources stay private
-  fs.mkdirSync(path.join(tmp, "source"), { mode: 0o700 });
+  // an ordinary course folder, as a TA keeps it (umask 022): the mount namespace, not file modes, hides it
+  tmp = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "tlab-grade-test-"));
+  fs.chmodSync(tmp, 0o755);
+  fs.mkdirSync(path.join(tmp, "source"), { mode: 0o755 });
   sourceFile = path.join(tmp, "source", "squares.ipynb");
   fs.copyFileSync(FIXTURE, sourceFile);
   subs = path.join(tmp, "submitted");
@@ -36,7 +37,7 @@ beforeAll(async () => {
   w("memory-bomb", submission({ ...RIGHT, square: RIGHT.square + "\nconst hoard: Buffer[] = [];\nwhile (true) hoard.push(Buffer.alloc(64 * 1024 * 1024, 1));" }));
   w("spawn-child", submission({ ...RIGHT, square: RIGHT.square + `\nimport { spawn } from "child_process";\nconst kids = [spawn("sleep", ["${MARK}"], { detached: true, stdio: "ignore" }), spawn("sleep", ["${MARK}"], { stdio: "ignore" })];\nkids.forEach((k) => k.unref());\nawait new Promise((r) => setTimeout(r, 300));\nconsole.log("children", kids.map((k) => k.pid !== undefined && k.exitCode === null));` }));
   w("exit", submission({ ...RIGHT, total: "process.exit(3);" }));
-  w("read-source", submission({ ...RIGHT, square: RIGHT.square + `\nimport * as fs from "fs";\nfor (const p of ["..", ${JSON.stringify(sourceFile)}, ${JSON.stringify(path.join(subs, "right", "squares.ipynb"))}]) {\n  try { console.log(fs.statSync(p).isDirectory() ? fs.readdirSync(p).join(" ") : fs.readFileSync(p, "utf8")); } catch (e) { console.log("denied", p, (e as Error).message); }\n}` }));
+  w("read-source", submission({ ...RIGHT, square: RIGHT.square + `\nimport * as fs from "fs";\nfor (const p of ["..", ${JSON.stringify(sourceFile)}, ${JSON.stringify(path.join(subs, "right", "squares.ipynb"))}, ${JSON.stringify(os.homedir())}, ${JSON.stringify(path.resolve(__dirname, "..", "..", "notebooks"))}]) {\n  try { console.log(fs.statSync(p).isDirectory() ? fs.readdirSync(p).join(" ") : fs.readFileSync(p, "utf8")); } catch (e) { console.log("denied", p, (e as Error).message); }\n}` }));
   w("overwrite-gradebook", submission({ ...RIGHT, square: RIGHT.square + `\nimport * as fs from "fs";\nfs.writeFileSync(${JSON.stringify(gradebook)}, "gone");` }));
   // a TCP server of the grader's on its loopback: a sandboxed kernel must not reach it
   server = net.createServer((sock) => {
@@ -53,6 +54,8 @@ beforeAll(async () => {
   w("huge-output", submission({ ...RIGHT, square: RIGHT.square + '\nfor (let i = 0; i < 100; i++) console.log("x".repeat(1_000_000));' }));
   w("late-throw", submission({ ...RIGHT, square: RIGHT.square + '\nsetTimeout(() => { throw new Error("thrown by a timer after the cell"); }, 50);' }));
   w("patch-assert", submission({ ...RIGHT, square: "function square(x: number): number {\n  return 0;\n}\nrequire(\"assert\").strictEqual = () => {};" }));
+  // a fork bomb: children until the kernel's user may have no more (RLIMIT_NPROC)
+  w("fork-bomb", submission({ ...RIGHT, square: RIGHT.square + `\nimport { spawn } from "child_process";\nlet started = 0, refused = "";\nfor (let i = 0; i < 400 && !refused; i++) {\n  try { const k = spawn("sleep", ["${MARK}"], { stdio: "ignore" }); if (k.pid === undefined) { refused = "no pid"; k.on("error", () => undefined); } else started++; } catch (e) { refused = (e as NodeJS.ErrnoException).code ?? String(e); }\n}\nawait new Promise((r) => setTimeout(r, 200));\nconsole.log("fork bomb: started", started, "then", refused || "never refused");` }));
   w("invalid-json", '{"cells": [');
   w("not-a-notebook", JSON.stringify({ hello: "world" }));
   w("not-utf8", Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
@@ -60,7 +63,7 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(subs, "empty-folder"));
   const roster = path.join(tmp, "roster.txt");
   fs.writeFileSync(roster, "# students\nright\nabsent\n");
-  const all = await autograde({ sources: [sourceFile], submissions: subs, gradebook, roster, timeoutSec: 15, notebookTimeoutSec: 90, memoryMb: 700, workers: 2, outputCap: 64 * 1024 });
+  const all = await autograde({ sources: [sourceFile], submissions: subs, gradebook, roster, timeoutSec: 15, notebookTimeoutSec: 90, memoryMb: 700, workers: 2, outputCap: 64 * 1024, insecure: INSECURE });
   results = new Map(all.map((r) => [r.student, r]));
 }, 600_000);
 
@@ -103,7 +106,7 @@ describe("autograde: scores", () => {
 });
 
 /** The isolation the autograde run recorded in the gradebook. */
-function sandboxOfRun(): { user: boolean; pidNamespace: boolean; netNamespace: boolean; off: string[] } {
+function sandboxOfRun(): { user: boolean; pidNamespace: boolean; netNamespace: boolean; mountNamespace: boolean; off: string[]; limits?: { processes: number | null } } {
   const gb = new Gradebook(gradebook, { mustExist: true });
   try {
     return JSON.parse(gb.runs()[0].sandbox);
@@ -138,6 +141,7 @@ describe("autograde: adversarial submissions", () => {
     else {
       // no PID namespace here (not root, or the project is not readable by the sandbox user): a child that left
       // the process group survives, and the run says why isolation was off
+      skipped("PID namespace check");
       for (const pid of left) process.kill(Number(pid), "SIGKILL");
       expect(run.off.join(" ")).toMatch(/PID namespace|not root/);
     }
@@ -149,30 +153,49 @@ describe("autograde: adversarial submissions", () => {
     expect(get("exit").status).toBe("crashed");
     expect(get("exit").message).toMatch(/kernel died/);
   });
-  (isRoot ? it : it.skip)("student code cannot read the source or other folders, nor write the gradebook", () => {
+  it("student code sees nothing of the course folder, other submissions, $HOME or the project, nor writes the gradebook", () => {
     const run = sandboxOfRun();
-    if (!run.user) {
-      // root, but the sandbox user could not read the project (e.g. under a 0700 folder): recorded, not hidden
-      expect(run.off.join(" ")).toMatch(/cannot read|setpriv/);
+    if (!run.mountNamespace) {
+      skipped("file-system isolation check (no mount namespace here)");
+      expect(run.off.length).toBeGreaterThan(0);
       return;
     }
     const graded = fs.readFileSync(path.join(subs, "read-source", "squares.graded.ipynb"), "utf8");
-    expect(graded).toContain("denied ..");
-    expect(graded).toContain(`denied ${sourceFile}`);
-    expect(graded).toContain(`denied ${path.join(subs, "right", "squares.ipynb")}`);
+    // the course folder is 0755/0644 here: only the mount namespace keeps it out of sight
+    for (const p of [sourceFile, path.join(subs, "right", "squares.ipynb"), os.homedir(), path.resolve(__dirname, "..", "..", "notebooks")]) {
+      expect(graded).toContain(`denied ${p} ENOENT`);
+    }
+    // its parent folder holds its own working and socket folders, none of another kernel's
+    const parent = /"(ipc-\w+ )?student-\w+\\n"/.exec(graded);
+    expect(parent).not.toBeNull();
     expect(graded).not.toContain("BEGIN SOLUTION");
     expect(get("read-source").score).toBe(5);
-    expect(fs.readFileSync(path.join(subs, "overwrite-gradebook", "squares.graded.ipynb"), "utf8")).toMatch(/EACCES|permission denied/i);
+    expect(fs.readFileSync(path.join(subs, "overwrite-gradebook", "squares.graded.ipynb"), "utf8")).toMatch(/ENOENT|EACCES|permission denied/i);
     const gb = new Gradebook(gradebook, { mustExist: true });
     expect(gb.submissions().length).toBe(results.size);
     gb.close();
+  });
+  it("a fork bomb stops at the process cap of the submission's user; the run goes on", () => {
+    const run = sandboxOfRun();
+    if (!run.user) {
+      skipped("process cap check (student code shares our uid)");
+      return;
+    }
+    const cap = run.limits!.processes!;
+    const graded = fs.readFileSync(path.join(subs, "fork-bomb", "squares.graded.ipynb"), "utf8");
+    const m = /fork bomb: started (\d+) then (\S+)/.exec(graded);
+    expect(m).not.toBeNull();
+    // node's own threads count against the cap too
+    expect(Number(m![1])).toBeLessThan(cap);
+    expect(m![2]).not.toBe("never");
+    expect(get("right").status).toBe("ok");
   });
   it("a network request fails in its cell and the run goes on", () => {
     expect(get("network").status).toBe("ok");
     expect(cell("network", "test_total").status).toBe("passed");
     const run = sandboxOfRun();
     const graded = fs.readFileSync(path.join(subs, "network", "squares.graded.ipynb"), "utf8");
-    if (isRoot && run.netNamespace) {
+    if (run.netNamespace) {
       // its own network namespace: the loopback there is not the host's, and nothing else is up
       expect(graded).toMatch(/host loopback failed: (ENETUNREACH|ECONNREFUSED)/);
       expect(graded).toMatch(/outside failed: (ENETUNREACH|EHOSTUNREACH)/);
@@ -181,6 +204,7 @@ describe("autograde: adversarial submissions", () => {
       expect(JSON.parse(graded).metadata.tlab_grade.sandbox).toMatchObject({ netNamespace: true });
     } else {
       // no namespace here: the run records why network isolation was off
+      skipped("network isolation check");
       expect(run.netNamespace).toBe(false);
       expect(run.off.join(" ")).toMatch(/network namespace|not root/);
     }

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { main } from "../../kernel-ext/cli";
-import { FIXTURE, RIGHT, submission, writeSubmission } from "./helpers";
+import { FIXTURE, RIGHT, SANDBOX_FLAGS, submission, writeSubmission } from "./helpers";
 
 let tmp: string;
 beforeAll(() => (tmp = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "tlab-grade-cli-"))));
@@ -43,7 +43,7 @@ describe("tlab grade", () => {
     expect(JSON.parse(ok.out)).toMatchObject({ passed: true, score: 5, max_score: 5 });
 
     const gb = path.join(tmp, "gradebook.sqlite");
-    const run = await tlab("grade", "autograde", "--source", FIXTURE, "--submissions", subs, "--gradebook", gb, "--timeout", "20", "--workers", "2", "--json");
+    const run = await tlab("grade", "autograde", "--source", FIXTURE, "--submissions", subs, "--gradebook", gb, "--timeout", "20", "--workers", "2", "--json", ...SANDBOX_FLAGS);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.out);
     expect(report.summary).toMatchObject({ graded: 2, byStatus: { ok: 2 } });
@@ -53,7 +53,7 @@ describe("tlab grade", () => {
     expect(over.out).toMatch(/total 6\/6/);
     expect((await tlab("grade", "override", "--gradebook", gb, "--student", "s1", "--cell", "explain", "--score", "7")).err).toMatch(/between 0 and 1/);
     // --student regrades one; the manual grade stays
-    const again = await tlab("grade", "autograde", "--source", FIXTURE, "--submissions", subs, "--gradebook", gb, "--student", "s1", "--json");
+    const again = await tlab("grade", "autograde", "--source", FIXTURE, "--submissions", subs, "--gradebook", gb, "--student", "s1", "--json", ...SANDBOX_FLAGS);
     expect(JSON.parse(again.out).results[0]).toMatchObject({ student: "s1", score: 6, regraded: "--student" });
 
     const fb = path.join(tmp, "feedback");
@@ -87,7 +87,7 @@ describe("tlab grade", () => {
     writeSubmission(subs, "a", submission(RIGHT));
     writeSubmission(subs, "a", submission(RIGHT), "cubes.ipynb");
     writeSubmission(subs, "b", submission(RIGHT), "cubes.ipynb");
-    const run = await tlab("grade", "autograde", "--source", FIXTURE, "--source", second, "--submissions", subs, "--gradebook", path.join(dir, "gb.sqlite"), "--workers", "2", "--json");
+    const run = await tlab("grade", "autograde", "--source", FIXTURE, "--source", second, "--submissions", subs, "--gradebook", path.join(dir, "gb.sqlite"), "--workers", "2", "--json", ...SANDBOX_FLAGS);
     const rows = JSON.parse(run.out).results.map((r: { student: string; notebook: string; status: string; score: number }) => `${r.student} ${r.notebook} ${r.status} ${r.score}`);
     expect(rows).toEqual(["a cubes ok 5", "a squares ok 5", "b cubes ok 5", "b squares missing 0"]);
   }, 120_000);

@@ -4,6 +4,7 @@ import * as path from "path";
 import type { Notebook } from "../../kernel-ext/notebook";
 import { releaseEdition } from "../../kernel-ext/grade/assign";
 import { gradeId } from "../../kernel-ext/grade/checksum";
+import { fullyIsolated, isolation } from "../../kernel-ext/grade/sandbox";
 
 export const FIXTURE = path.join(__dirname, "fixtures", "squares.ipynb");
 export const RIGHT = {
@@ -31,4 +32,17 @@ export function writeSubmission(dir: string, student: string, content: Notebook 
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, typeof content === "string" || Buffer.isBuffer(content) ? content : JSON.stringify(content, null, 1));
   return file;
+}
+
+/**
+ * Grading refuses where student code cannot be isolated (not root on Linux); the tests then grade with
+ * `insecure` and their isolation checks print SKIPPED. CI runs as root: there every isolation check runs.
+ */
+export const ISOLATION = isolation();
+export const INSECURE = !fullyIsolated(ISOLATION);
+export const SANDBOX_FLAGS = INSECURE ? ["--insecure"] : [];
+
+/** Print why an isolation check cannot run here (jest has no "skipped with a reason"). */
+export function skipped(what: string): void {
+  console.log(`SKIPPED ${what}: ${ISOLATION.off.join("; ") || "isolation off"}`);
 }

@@ -1,11 +1,11 @@
 /** The sandbox itself: scrubbed environment, an empty working folder, the per-notebook wall-clock limit. */
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { autograde } from "../../kernel-ext/grade/autograde";
 import { groupRssKb } from "../../kernel-ext/grade/launcher";
-import { FIXTURE, RIGHT, submission, writeSubmission } from "./helpers";
+import { FIXTURE, INSECURE, RIGHT, submission, writeSubmission } from "./helpers";
 
 let tmp: string;
 beforeAll(() => (tmp = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "tlab-grade-sb-"))));
@@ -33,7 +33,7 @@ describe("grading sandbox", () => {
         }),
       );
       writeSubmission(subs, "slow", submission({ ...RIGHT, square: RIGHT.square + "\nawait new Promise((r) => setTimeout(r, 9000));", total: RIGHT.total + "\nawait new Promise((r) => setTimeout(r, 9000));" }));
-      const results = await autograde({ sources: [FIXTURE], submissions: subs, gradebook: path.join(tmp, "gb.sqlite"), timeoutSec: 15, notebookTimeoutSec: 12, workers: 2 });
+      const results = await autograde({ sources: [FIXTURE], submissions: subs, gradebook: path.join(tmp, "gb.sqlite"), timeoutSec: 15, notebookTimeoutSec: 12, workers: 2, insecure: INSECURE });
       const byStudent = Object.fromEntries(results.map((r) => [r.student, r]));
       expect(byStudent.slow.status).toBe("timeout");
       expect(byStudent.slow.message).toMatch(/longer than 12 s/);
@@ -50,6 +50,30 @@ describe("grading sandbox", () => {
       delete process.env.TLAB_TEST_SECRET;
     }
   }, 120_000);
+
+  it("refuses to grade where student code cannot be isolated, saying what is missing; grades nothing", async () => {
+    const subs = path.join(tmp, "refuse-submitted");
+    writeSubmission(subs, "s1", submission(RIGHT));
+    const gb = path.join(tmp, "refuse.sqlite");
+    if (process.getuid?.() !== 0) {
+      // the real condition: we are not root
+      await expect(autograde({ sources: [FIXTURE], submissions: subs, gradebook: gb })).rejects.toThrow(/cannot isolate student code[\s\S]*not root[\s\S]*--insecure/);
+      expect(fs.existsSync(gb)).toBe(false);
+      return;
+    }
+    // as root: the same grader run by an unprivileged user (65534, "nobody"), where the project lets it
+    const tlab = path.resolve(__dirname, "..", "..", "kernel-ext", "bin", "tlab.js");
+    const probe = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, tlab, "--version"], { encoding: "utf8" });
+    if (probe.status !== 0) {
+      console.log(`SKIPPED refusal as an unprivileged user: it cannot read the project here (${probe.stderr.trim().split("\n").pop()})`);
+      return;
+    }
+    fs.chmodSync(tmp, 0o777);
+    const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, tlab, "grade", "autograde", "--source", FIXTURE, "--submissions", subs, "--gradebook", gb], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/cannot isolate student code on this machine:[\s\S]*not root on Linux[\s\S]*--insecure/);
+    expect(fs.existsSync(gb)).toBe(false);
+  }, 60_000);
 
   it("measures a process group's resident memory", async () => {
     const child = spawn("sleep", ["30"], { detached: true, stdio: "ignore" });

@@ -16,8 +16,7 @@ import { feedback } from "../../kernel-ext/grade/feedback";
 import { Gradebook } from "../../kernel-ext/grade/gradebook";
 import { hiddenLines } from "../../kernel-ext/grade/redact";
 import { exportCsv, exportGradescope } from "../../kernel-ext/grade/report";
-import { isolation, fullyIsolated } from "../../kernel-ext/grade/sandbox";
-import { writeSubmission } from "./helpers";
+import { INSECURE as insecure, skipped, writeSubmission } from "./helpers";
 
 const nbg = (id: string, o: { grade?: boolean; solution?: boolean; locked?: boolean; points?: number }) => ({
   nbgrader: { schema_version: 3, task: false, grade: Boolean(o.grade), solution: Boolean(o.solution), locked: Boolean(o.locked), grade_id: id, ...(o.points ? { points: o.points } : {}) },
@@ -61,8 +60,6 @@ function submission(src: Notebook, file: string, body: string, opts: { after?: s
   return nb;
 }
 
-const iso = isolation();
-const insecure = !fullyIsolated(iso);
 let tmp: string, sourceFile: string, subs: string, gradebook: string, src: Notebook;
 let results: Map<string, GradedSubmission>;
 
@@ -128,7 +125,7 @@ beforeAll(async () => {
   subs = path.join(tmp, "submitted");
   gradebook = path.join(tmp, "gradebook.sqlite");
   for (const [student, a] of Object.entries(ATTACKS)) writeSubmission(subs, student, submission(src, sourceFile, a.body, a), "pearson.ipynb");
-  if (insecure) console.log(`SKIPPED isolation (tests/grade/tamper.test.ts): grading with --insecure here: ${iso.off.join("; ")}`);
+  if (insecure) skipped("isolation in tests/grade/tamper.test.ts (graded with insecure)");
   const all = await autograde({ sources: [sourceFile], submissions: subs, gradebook, timeoutSec: 30, workers: 2, insecure });
   results = new Map(all.map((r) => [r.student, r]));
 }, 600_000);
@@ -233,7 +230,7 @@ describe("isolation in an ordinary course folder (0755/0644)", () => {
     const run = JSON.parse(gb.runs()[0].sandbox);
     gb.close();
     if (insecure) {
-      console.log(`SKIPPED full-sandbox check: ${iso.off.join("; ")}`);
+      skipped("full-sandbox check");
       expect(run.insecure).toBe(true);
       expect(get("right").sandbox).toMatch(/^off: /);
       return;
