@@ -42,10 +42,13 @@ export function importedPackages(nb: Notebook): string[] {
   return [...found].sort();
 }
 
-/** The libraries to freeze: the notebook's own packages (node's built-in modules are not frozen: tests never replace them). */
+/**
+ * The libraries to freeze: the notebook's own packages. Not node's built-in modules (tests never replace
+ * them), nor the kernel's packages (tslab, @transferlab/kernel-ext: the kernel hides its own, harden.ts).
+ */
 function librariesToFreeze(nb: Notebook): string[] {
   const builtin = new Set(require("module").builtinModules as string[]);
-  return importedPackages(nb).filter((p) => !builtin.has(p) && p !== "tslab");
+  return importedPackages(nb).filter((p) => !builtin.has(p) && p !== "tslab" && p !== "@transferlab/kernel-ext");
 }
 
 const prelude = (libs: string[]): string => `// tlab grade: guards for the tests below (removed from what is graded)
