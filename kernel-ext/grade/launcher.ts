@@ -63,6 +63,25 @@ export function groupRssKb(pgid: number): number {
   return total;
 }
 
+/**
+ * The command that runs `argv` inside the sandbox `config` describes: unshare (PID, network, mount
+ * namespaces) → the mount script as root → chroot → prlimit (RLIMIT_NPROC) → setpriv (the submission's
+ * user, no capabilities, no_new_privs) → argv. Without a uid: argv as it is.
+ */
+export function sandboxArgv(config: LauncherConfig, argv: string[]): string[] {
+  if (config.uid !== undefined) {
+    // no_new_privs: a setuid program (su, mount) cannot give the kernel's user root back
+    argv = ["setpriv", `--reuid=${config.uid}`, `--regid=${config.gid ?? config.uid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--", ...argv];
+    if (config.processes) argv = ["prlimit", `--nproc=${config.processes}:${config.processes}`, "--", ...argv];
+  }
+  if (config.mountScript) argv = ["/bin/sh", "-c", config.mountScript, "tlab-sandbox", ...argv];
+  if (config.pidNamespace || config.netNamespace || config.mountScript) {
+    const ns = [...(config.pidNamespace ? ["--pid"] : []), ...(config.netNamespace ? ["--net"] : []), ...(config.mountScript ? ["--mount", "--propagation", "private"] : [])];
+    argv = ["unshare", ...ns, "--fork", "--kill-child", "--", ...argv];
+  }
+  return argv;
+}
+
 function main(): void {
   const sep = process.argv.indexOf("--");
   const config = JSON.parse(process.argv[2]) as LauncherConfig;
@@ -78,15 +97,8 @@ function main(): void {
       fs.chmodSync(copy, 0o600);
       argv[i] = copy;
     }
-    // no_new_privs: a setuid program (su, mount) cannot give the kernel's user root back
-    argv = ["setpriv", `--reuid=${config.uid}`, `--regid=${config.gid ?? config.uid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--", ...argv];
-    if (config.processes) argv = ["prlimit", `--nproc=${config.processes}:${config.processes}`, "--", ...argv];
   }
-  if (config.mountScript) argv = ["/bin/sh", "-c", config.mountScript, "tlab-sandbox", ...argv];
-  if (config.pidNamespace || config.netNamespace || config.mountScript) {
-    const ns = [...(config.pidNamespace ? ["--pid"] : []), ...(config.netNamespace ? ["--net"] : []), ...(config.mountScript ? ["--mount", "--propagation", "private"] : [])];
-    argv = ["unshare", ...ns, "--fork", "--kill-child", "--", ...argv];
-  }
+  argv = sandboxArgv(config, argv);
   const child = spawn(argv[0], argv.slice(1), { cwd: config.cwd, env: config.env, stdio: "inherit" });
   const kill = (why: string) => {
     try {

@@ -14,9 +14,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { kernelArgv } from "../kernel/argv";
-import type { LauncherConfig } from "./launcher";
+import { sandboxArgv, type LauncherConfig } from "./launcher";
 import { createCgroup, DEFAULT_PROCESS_LIMIT, delegatedCgroup, type Limits } from "./limits";
-import { kernelReadPaths, setupScript, unreadableByOthers, type MountPlan } from "./mounts";
+import { buildRoot, kernelReadPaths, setupScript, unreadableByOthers, type MountPlan } from "./mounts";
 
 export interface SandboxOptions {
   /** resident memory limit in MiB (default 2048); V8's heap limit is set a little below it */
@@ -157,10 +157,12 @@ export function isolation(): Isolation {
     try {
       const root = path.join(dir, "root");
       const work = path.join(dir, "work");
-      fs.mkdirSync(root);
       fs.mkdirSync(work);
       const plan: MountPlan = { root, readOnly: modules ? kernelReadPaths(modules, [kernelPackage()]) : [], readWrite: [], workDir: work, workMb: 1, tmpMb: 1, uid: SANDBOX_UID_BASE, gid: SANDBOX_UID_BASE };
-      const r = spawnSync("unshare", ["--mount", "--propagation", "private", "--fork", "--kill-child", "--", "/bin/sh", "-c", setupScript(plan), "tlab-sandbox", "setpriv", `--reuid=${plan.uid}`, `--regid=${plan.gid}`, "--clear-groups", "--", process.execPath, "-e", `require("fs").accessSync(${JSON.stringify(kernelArgv()[1])}, 4)`], { stdio: ["ignore", "ignore", "pipe"], timeout: 20_000 });
+      buildRoot(plan);
+      const config: LauncherConfig = { cwd: work, env: {}, memoryMb: 0, wallSec: 0, marker: "", uid: plan.uid, gid: plan.gid, processes: DEFAULT_PROCESS_LIMIT, mountScript: setupScript(plan) };
+      const argv = sandboxArgv(config, [process.execPath, "-e", `require("fs").accessSync(${JSON.stringify(kernelArgv()[1])}, 4)`]);
+      const r = spawnSync(argv[0], argv.slice(1), { stdio: ["ignore", "ignore", "pipe"], timeout: 20_000 });
       mountNamespace = r.status === 0;
       if (!mountNamespace) off.push(`no mount namespace: student code could read every file others may read, the course folder included (unshare --mount: ${why(r)})`);
     } finally {
@@ -254,9 +256,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   let script: string | undefined;
   if (mountNamespace) {
     const root = path.join(privateDir, "root");
-    fs.mkdirSync(root);
     const extra = [kernelPackage(), ...(options.readOnly ?? []), ...(process.env.TRANSFERLAB_DATA ? [process.env.TRANSFERLAB_DATA] : [])];
     const plan: MountPlan = { root, readOnly: kernelReadPaths(options.modules, extra), readWrite: ipcDir ? [ipcDir] : [], workDir, workMb, tmpMb, uid: user!.uid, gid: user!.gid };
+    buildRoot(plan);
     script = setupScript(plan, cgroup?.procs);
   }
   const config: LauncherConfig = {
