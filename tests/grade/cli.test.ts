@@ -68,8 +68,8 @@ describe("tlab grade", () => {
     const gs = path.join(tmp, "gradescope");
     expect((await tlab("grade", "export", "--gradebook", gb, "--csv", csv, "--gradescope", gs)).code).toBe(0);
     expect(fs.readFileSync(csv, "utf8").split("\n").slice(0, 3)).toEqual([
-      "student,notebook,score,max_score,status,message,graded_at",
-      expect.stringMatching(/^s1,squares,6,6,ok,,/),
+      "student,notebook,score,max_score,status,message,graded_at,integrity,sandbox",
+      expect.stringMatching(SANDBOX_FLAGS.length ? /^s1,squares,6,6,ok,,.*,,off: / : /^s1,squares,6,6,ok,,.*,,on$/),
       expect.stringMatching(/^s2,squares,2,6,ok,,/),
     ]);
     const results = JSON.parse(fs.readFileSync(path.join(gs, "s2", "results.json"), "utf8"));

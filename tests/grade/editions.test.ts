@@ -5,6 +5,7 @@ import * as path from "path";
 import { joinText } from "../../kernel-ext/notebook";
 import { assign } from "../../kernel-ext/grade/assign";
 import { computeChecksum, gradeId } from "../../kernel-ext/grade/checksum";
+import { isGuard } from "../../kernel-ext/grade/guard";
 import { restoreCells } from "../../kernel-ext/grade/restore";
 import { scoreCells } from "../../kernel-ext/grade/score";
 import { FIXTURE, RIGHT, released, submission } from "./helpers";
@@ -58,7 +59,8 @@ describe("restoring cells", () => {
     });
     const r = restoreCells(source(), sub, FIXTURE);
     expect(r.tampering.map((t) => `${t.grade_id}:${t.kind}`).sort()).toEqual(["setup:edited", "test_square:edited", "test_total:deleted"]);
-    expect(r.notebook.cells.slice(1).map(gradeId)).toEqual(source().cells.map((c: never) => gradeId(c)));
+    // (the grader's guard cells sit between them: guard.ts)
+    expect(r.notebook.cells.filter((c) => !isGuard(c)).map(gradeId)).toEqual(source().cells.map((c: never) => gradeId(c)));
     expect(src(r.notebook)).toContain("const data: number[] = [1, 2, 3];");
   });
 
@@ -79,9 +81,13 @@ describe("restoring cells", () => {
     expect(restoreCells(source(), submission({ ...RIGHT, total: RIGHT.total + "\nconst dataset = 1; x.data = 2; if (data == 3) {}" }), FIXTURE).tampering).toEqual([]);
   });
 
-  it("starts with the grader's prelude, hidden from the feedback", () => {
-    const first = restoreCells(source(), submission(RIGHT), FIXTURE).notebook.cells[0];
-    expect(first.metadata.tags).toEqual(["tlab-grade-prelude", "remove-cell"]);
+  it("starts with the grader's prelude, ends with its canary, a check before each test: all hidden from the feedback", () => {
+    const cells = restoreCells(source(), submission(RIGHT), FIXTURE).notebook.cells;
+    expect(cells[0]).toMatchObject({ id: "tlab-guard-prelude", metadata: { tags: ["tlab-grade-guard", "remove-cell"] } });
+    expect(cells[cells.length - 1].id).toBe("tlab-guard-canary");
+    cells.forEach((c, i) => {
+      if (gradeId(c).startsWith("test_")) expect(joinText(cells[i - 1].source)).toMatch(/__tlab_guard\.check\(/);
+    });
   });
 
   it("brings back a deleted solution cell as the stub", () => {
