@@ -34,7 +34,7 @@ describe("show", () => {
     });
   });
 
-  test("plotly.js travels with the first figure of each output set: a new writer is a new set", () => {
+  test("plotly.js travels once per session: a new output set (the next execution) does not carry it again", () => {
     const fig = { data: [{ type: "scatter", x: [1, 2], y: [3, 4], name: "curve" }], layout: { title: "S", xaxis: { title: { text: "x" } }, yaxis: { title: "y" } } };
     show(fig);
     show(fig);
@@ -42,7 +42,23 @@ describe("show", () => {
     setDisplayWriter((m) => sent.push(m)); // the kernel installs a new writer per execution and after clear_output
     expect(outputSet()).not.toBe(first);
     show(fig);
-    expect(sent.map((m) => html(m).includes("window.Plotly = Plotly"))).toEqual([true, false, true]);
+    expect(sent.map((m) => html(m).includes("window.Plotly = Plotly"))).toEqual([true, false, false]);
+    // which set carries it, for the kernel to forget when it clears that output
+    expect((globalThis as Record<symbol, unknown>)[Symbol.for("transferlab.plotlyCarrier")]).toBe(first);
+    resetPlotlyInclusion();
+    show(fig);
+    expect(html(sent[3])).toContain("window.Plotly = Plotly");
+  });
+
+  test("a figure without plotly.js waits for window.Plotly, then says why it stays static", () => {
+    const fig = { data: [{ type: "bar", y: [1] }] };
+    show(fig);
+    show(fig);
+    const later = html(sent[1]);
+    expect(later).toMatch(/if\(window\.Plotly&&el\)/);
+    expect(later).toMatch(/tries\+\+<400/); // 20 s in 50 ms steps
+    expect(later).toContain("plotly.js did not load");
+    expect(later).toContain("transferlab-figure-static");
   });
 
   test("a figure's HTML describes it without scripts (untrusted notebooks, static renderers)", () => {

@@ -42,6 +42,21 @@ export function figures(nb: Notebook): string[] {
     .filter((t) => t.startsWith("<Plotly figure"));
 }
 
+/** plotly.js as show() inlines it, in bytes */
+export function plotlyBytes(): number {
+  return fs.statSync(require.resolve("plotly.js-dist-min/plotly.min.js")).size;
+}
+
+/** The size target of an executed lecture notebook (issue 15): plotly.js once, plus at most 1.5 MB. */
+export const SAVED_NOTEBOOK_BUDGET = () => plotlyBytes() + 1.5e6;
+
+/** An executed notebook on disk holds plotly.js once and stays within plotly.js + 1.5 MB. */
+export function expectSmallWhenSaved(file: string): void {
+  const text = fs.readFileSync(file, "utf8");
+  expect(text.split("window.Plotly = Plotly").length - 1).toBe(1);
+  expect(fs.statSync(file).size).toBeLessThanOrEqual(SAVED_NOTEBOOK_BUDGET());
+}
+
 export interface ExerciseRuns {
   source: Notebook;
   student: Notebook;
