@@ -42,6 +42,18 @@ export function figures(nb: Notebook): string[] {
     .filter((t) => t.startsWith("<Plotly figure"));
 }
 
+/** The computed readings of an executed notebook: its text/markdown outputs (kernel-ext's markdown()), in order, with runs of white space as one space. */
+export function readings(nb: Notebook): string[] {
+  return nb.cells
+    .flatMap((c) => (c.cell_type === "code" ? c.outputs : []))
+    .map((o) => (o as { data?: Record<string, unknown> }).data?.["text/markdown"])
+    .filter((t): t is string | string[] => t !== undefined)
+    .map((t) => (Array.isArray(t) ? t.join("") : t).replace(/\s+/g, " "));
+}
+
+/** A fraction as the readings print it with one decimal (tl.pct(v, 1) interpolated: 91 not 91.0). */
+export const pct1 = (v: number): string => String(+(100 * v).toFixed(1));
+
 /** plotly.js as show() inlines it, in bytes */
 export function plotlyBytes(): number {
   return fs.statSync(require.resolve("plotly.js-dist-min/plotly.min.js")).size;
