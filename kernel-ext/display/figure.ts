@@ -55,13 +55,26 @@ function figureTitle(fig: FigureSpec): string {
   return typeof t === "string" ? t : t?.text ?? "";
 }
 
+/**
+ * A copy with every non-integer number to 6 significant digits (typed arrays as plain arrays): no figure can
+ * show more, and a scatter of full doubles is twice the size in a saved notebook (where the spec is stored twice).
+ */
+function compact(value: unknown): unknown {
+  if (typeof value === "number") return Number.isInteger(value) || !Number.isFinite(value) ? value : +value.toPrecision(6);
+  if (Array.isArray(value)) return value.map(compact);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>, compact);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compact(v)]));
+  return value;
+}
+
 /** The MIME bundle for a Plotly figure. */
 export function figureBundle(fig: FigureSpec, options: { height?: number } = {}): MimeBundle {
   const id = newDisplayId("tl-fig");
   const layoutHeight = typeof fig.layout?.height === "number" ? (fig.layout.height as number) : undefined;
   const height = options.height ?? layoutHeight ?? 450;
-  const layout = { ...(fig.layout ?? {}), height };
+  const layout = compact({ ...(fig.layout ?? {}), height }) as Record<string, unknown>;
   const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
+  const data = compact(fig.data) as unknown[];
   const g = globalThis as Record<symbol, unknown>;
   // outside a kernel (null) the process is one output set
   const include = !(PLOTLY_CARRIER in g);
@@ -69,7 +82,7 @@ export function figureBundle(fig: FigureSpec, options: { height?: number } = {})
   // plotly.js sets window.Plotly, in this output or in the session's first figure (which a reopened notebook
   // may render after this one): wait for it, and if it never comes say why the description stays
   const draw =
-    `(function(){var spec=${scriptJson({ data: fig.data, layout, config })};var tries=0;` +
+    `(function(){var spec=${scriptJson({ data, layout, config })};var tries=0;` +
     `function draw(){var el=document.getElementById(${JSON.stringify(id)});` +
     `if(window.Plotly&&el){el.innerHTML="";el.style.height=${JSON.stringify(`${height}px`)};` +
     `window.Plotly.newPlot(el,spec.data,spec.layout,spec.config);}` +
@@ -83,7 +96,7 @@ export function figureBundle(fig: FigureSpec, options: { height?: number } = {})
     `<script type="text/javascript">${draw}</script>`;
   return {
     "text/html": html,
-    "application/vnd.plotly.v1+json": { data: fig.data, layout, config },
+    "application/vnd.plotly.v1+json": { data, layout, config },
     "text/plain": `<Plotly figure${title ? `: ${title}` : ""}, ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"}>`,
   };
 }

@@ -1,3 +1,4 @@
+/// <reference path="../types/subset-font.d.ts" />
 /**
  * Chinese that renders everywhere: a handout carries the glyphs of the CJK characters it uses, cut from
  * Noto Sans SC (@fontsource/noto-sans-sc, SIL OFL) with harfbuzz's subsetter (subset-font). A Linux

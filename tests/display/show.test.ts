@@ -50,6 +50,15 @@ describe("show", () => {
     expect(html(sent[3])).toContain("window.Plotly = Plotly");
   });
 
+  test("a figure's numbers are kept to 6 significant digits, typed arrays as plain arrays", () => {
+    show({ data: [{ type: "scatter", x: new Float32Array([0.5, 1.25]), y: [0.123456789, 2 / 3, 7, -1e-9 / 3] }], layout: { yaxis: { range: [0, 1 / 3] } } });
+    const spec = sent[0].data["application/vnd.plotly.v1+json"] as { data: { x: number[]; y: number[] }[]; layout: { yaxis: { range: number[] } } };
+    expect(spec.data[0].x).toEqual([0.5, 1.25]);
+    expect(spec.data[0].y).toEqual([0.123457, 0.666667, 7, -3.33333e-10]);
+    expect(spec.layout.yaxis.range).toEqual([0, 0.333333]);
+    expect(html(sent[0])).toContain('"y":[0.123457,0.666667,7,-3.33333e-10]');
+  });
+
   test("a figure without plotly.js waits for window.Plotly, then says why it stays static", () => {
     const fig = { data: [{ type: "bar", y: [1] }] };
     show(fig);
