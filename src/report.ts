@@ -64,3 +64,11 @@ export function holds(ok: boolean): string {
 export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n} ${n === 1 ? noun : plural}`;
 }
+
+/**
+ * Whether `actual` is within `tol` of `expected`, relative to |expected| when that is above 1 (absolute
+ * below): what exercise tests compare with, `assert.ok(tl.isClose(a, b), "…")`.
+ */
+export function isClose(actual: number, expected: number, tol = 1e-6): boolean {
+  return Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected));
+}

@@ -1,4 +1,4 @@
-import { mean, std, pct, signed, gainedLost, beats, holds, count, since } from "../../src/report";
+import { mean, std, pct, signed, gainedLost, beats, holds, count, since, isClose } from "../../src/report";
 
 test("mean and std (population by default, sample on request); no values is an error, a NaN propagates", () => {
   expect(mean([1, 2, 3, 6])).toBe(3);
@@ -30,4 +30,12 @@ test("the wording follows the direction and size of the effect", () => {
   expect(holds(false)).toBe("does not hold");
   expect(count(1, "pair")).toBe("1 pair");
   expect(count(6, "pair")).toBe("6 pairs");
+});
+
+test("isClose: relative above 1, absolute below", () => {
+  expect(isClose(1000.0005, 1000)).toBe(true);
+  expect(isClose(1000.002, 1000)).toBe(false);
+  expect(isClose(1e-7, 0)).toBe(true);
+  expect(isClose(2e-6, 0)).toBe(false);
+  expect(isClose(0.5, 0.51, 0.02)).toBe(true);
 });
