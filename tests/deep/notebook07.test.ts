@@ -67,6 +67,13 @@ test("07: LP keeps the features, FT moves them and wins in distribution, LP-FT m
     for (const m of ["DAN", "DANN"]) expect(text).toContain(gainedLost(100 * (da[d][m].mean - da[d]["source only"].mean)));
   }
   expect(text).not.toMatch(/not in this notebook, seed by seed|30\.8, 28\.7/); // no typed-in tuning numbers
+  // the cost side, measured: linear probing trains the head only (64 features × 5 classes + 5 biases), FT and LP-FT all of it
+  const cost = Object.fromEntries((saved.cost as Record<string, number | string>[]).map((r) => [r.method, r]));
+  expect(cost.LP["trainable parameters"]).toBe(64 * 5 + 5);
+  expect(cost.FT["trainable parameters"]).toBe(256 * 128 + 128 + 128 * 64 + 64 + 64 * 5 + 5);
+  expect(cost["LP-FT"]["trainable parameters"]).toBe(cost.FT["trainable parameters"]);
+  for (const m of ["LP", "FT", "LP-FT"]) expect(cost[m]["seconds per epoch"]).toBeGreaterThan(0);
+  expect(text).toContain(`Linear probing updates 325 parameters, fine-tuning ${(cost.FT["trainable parameters"] as number).toLocaleString("en")}`);
   // DANN's domain classifier: one accuracy per epoch and seed, in [0, 1]
   for (const d of directions) for (const curve of saved.dannDomainAccuracy[d]) for (const a of curve) expect(a >= 0 && a <= 1).toBe(true);
   expect(figures(nb).length).toBeGreaterThanOrEqual(7);
