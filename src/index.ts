@@ -21,6 +21,8 @@ export * from "./metrics";
 export * from "./classifiers";
 export * from "./plot";
 export { saveResults, loadResults, resultsDir } from "./results";
+export { ResultsSummary, resultAt, resultNumber, ResultJson } from "./resultsSummary";
+export { mean, std, pct, since, signed, gainedLost, beats, holds, count, isClose } from "./report";
 export * from "./instance";
 export * as linalg from "./linalg";
 export {

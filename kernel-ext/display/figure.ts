@@ -1,10 +1,13 @@
 /**
  * Plotly figures as a MIME bundle:
- * - text/html: a div and a `Plotly.newPlot` call, with plotly.js inlined in the first figure of each
- *   output set (each execution, and again after a clear_output), so that figures draw offline and
- *   clearing or moving one cell's output breaks no other. Inside the div, a static description of the
- *   figure that the drawing replaces: a notebook opened untrusted (Jupyter strips scripts) or rendered
- *   by a static site shows what the figure is rather than an empty box.
+ * - text/html: a div and a `Plotly.newPlot` call. plotly.js (4.9 MB) is inlined once per kernel session
+ *   (or process): in its first figure, and again in the next figure when the kernel clears the output
+ *   that carried it. Later figures wait for `window.Plotly`, so a saved notebook holds the library once,
+ *   not once per figure cell. The trade-off: a front end that drops the carrying output (the cell cleared
+ *   or re-run by hand) leaves later figures of the saved notebook static until they are re-run.
+ *   Inside the div, a static description of the figure that the drawing replaces: a notebook opened
+ *   untrusted (Jupyter strips scripts), rendered by a static site, or whose plotly.js never came shows
+ *   what the figure is rather than an empty box.
  * - application/vnd.plotly.v1+json: the spec itself, for front ends with a Plotly renderer (nbconvert
  *   drops this type alone, so HTML stays the primary part).
  * - text/plain: one line naming the figure.
@@ -26,8 +29,14 @@ export function isFigureSpec(value: unknown): value is FigureSpec {
 }
 
 let plotlySource: string | null = null;
-/** the output set plotly.js was last sent to (see outputSet); `undefined`: none yet */
-let includedIn: unknown = undefined;
+/**
+ * Where the output set that carries plotly.js is kept (see outputSet; absent: not sent yet in this
+ * session). On globalThis, so that the kernel can forget it when it clears that set's output, and so that
+ * two copies of this module in one process still send the library once.
+ */
+export const PLOTLY_CARRIER = Symbol.for("transferlab.plotlyCarrier");
+/** How long a figure without plotly.js waits for it before leaving its static description (ms). */
+const WAIT_FOR_PLOTLY_MS = 20_000;
 
 function plotlyScript(): string {
   if (plotlySource === null) {
@@ -38,7 +47,7 @@ function plotlyScript(): string {
 
 /** Forget that plotly.js was sent (tests, or a caller starting a new document). */
 export function resetPlotlyInclusion(): void {
-  includedIn = undefined;
+  delete (globalThis as Record<symbol, unknown>)[PLOTLY_CARRIER];
 }
 
 function figureTitle(fig: FigureSpec): string {
@@ -46,24 +55,40 @@ function figureTitle(fig: FigureSpec): string {
   return typeof t === "string" ? t : t?.text ?? "";
 }
 
+/**
+ * A copy with every non-integer number to 6 significant digits (typed arrays as plain arrays): no figure can
+ * show more, and a scatter of full doubles is twice the size in a saved notebook (where the spec is stored twice).
+ */
+function compact(value: unknown): unknown {
+  if (typeof value === "number") return Number.isInteger(value) || !Number.isFinite(value) ? value : +value.toPrecision(6);
+  if (Array.isArray(value)) return value.map(compact);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>, compact);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compact(v)]));
+  return value;
+}
+
 /** The MIME bundle for a Plotly figure. */
 export function figureBundle(fig: FigureSpec, options: { height?: number } = {}): MimeBundle {
   const id = newDisplayId("tl-fig");
   const layoutHeight = typeof fig.layout?.height === "number" ? (fig.layout.height as number) : undefined;
   const height = options.height ?? layoutHeight ?? 450;
-  const layout = { ...(fig.layout ?? {}), height };
+  const layout = compact({ ...(fig.layout ?? {}), height }) as Record<string, unknown>;
   const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
+  const data = compact(fig.data) as unknown[];
+  const g = globalThis as Record<symbol, unknown>;
   // outside a kernel (null) the process is one output set
-  const set = outputSet();
-  const include = includedIn !== set;
-  includedIn = set;
-  // plotly.js sets window.Plotly; a figure drawn before the library finished loading waits for it briefly
+  const include = !(PLOTLY_CARRIER in g);
+  if (include) g[PLOTLY_CARRIER] = outputSet();
+  // plotly.js sets window.Plotly, in this output or in the session's first figure (which a reopened notebook
+  // may render after this one): wait for it, and if it never comes say why the description stays
   const draw =
-    `(function(){var spec=${scriptJson({ data: fig.data, layout, config })};var tries=0;` +
+    `(function(){var spec=${scriptJson({ data, layout, config })};var tries=0;` +
     `function draw(){var el=document.getElementById(${JSON.stringify(id)});` +
     `if(window.Plotly&&el){el.innerHTML="";el.style.height=${JSON.stringify(`${height}px`)};` +
     `window.Plotly.newPlot(el,spec.data,spec.layout,spec.config);}` +
-    `else if(tries++<200){setTimeout(draw,50);}}draw();})();`;
+    `else if(tries++<${WAIT_FOR_PLOTLY_MS / 50}){setTimeout(draw,50);}` +
+    `else if(el){var n=el.querySelector(".transferlab-figure-static small");` +
+    `if(n)n.textContent=${JSON.stringify(NO_PLOTLY_NOTE)};}}draw();})();`;
   const title = figureTitle(fig);
   const html =
     (include ? `<script type="text/javascript">${plotlyScript()}</script>\n` : "") +
@@ -71,10 +96,13 @@ export function figureBundle(fig: FigureSpec, options: { height?: number } = {})
     `<script type="text/javascript">${draw}</script>`;
   return {
     "text/html": html,
-    "application/vnd.plotly.v1+json": { data: fig.data, layout, config },
+    "application/vnd.plotly.v1+json": { data, layout, config },
     "text/plain": `<Plotly figure${title ? `: ${title}` : ""}, ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"}>`,
   };
 }
+
+const NO_PLOTLY_NOTE =
+  "plotly.js did not load: it ships with the first figure of the kernel session, whose output was cleared. Re-run this cell to draw the figure.";
 
 /** What the figure is, in HTML without scripts: its title, axes and traces (name, type, points). */
 function staticDescription(fig: FigureSpec, title: string): string {

@@ -72,7 +72,7 @@ export function clearOutput(wait = false): void {
 
 /**
  * What identifies the output set display messages go to now (null outside a kernel): the transferlab
- * kernel's writer, or tslab's per-execution writer. Figures include plotly.js once per output set.
+ * kernel's writer, or tslab's per-execution writer. Figures note which set carries plotly.js.
  */
 export function outputSet(): unknown {
   const custom = (globalThis as Record<symbol, unknown>)[CUSTOM_SINK];

@@ -81,7 +81,7 @@ export function plotlySource(): string {
 export const BASE_CSS = `
 :root { --fg:#1f2328; --muted:#59636e; --border:#d1d9e0; --code-bg:#f6f8fa; --accent:#0969da; }
 * { box-sizing: border-box; }
-body { margin:0; color:var(--fg); font:16px/1.6 -apple-system,"Segoe UI","Noto Sans","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",Helvetica,Arial,sans-serif; }
+body { margin:0; color:var(--fg); font:16px/1.6 -apple-system,"Segoe UI","Noto Sans","TL Noto Sans SC","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",Helvetica,Arial,sans-serif; }
 .layout { display:flex; max-width:1400px; margin:0 auto; }
 nav.toc { position:sticky; top:0; align-self:flex-start; width:270px; max-height:100vh; overflow:auto; padding:24px 16px; font-size:14px; border-right:1px solid var(--border); }
 nav.toc ol { list-style:none; padding-left:0; margin:0; }
@@ -99,7 +99,10 @@ h1:hover a.anchor,h2:hover a.anchor,h3:hover a.anchor,h4:hover a.anchor { visibi
 table { border-collapse:collapse; margin:1em 0; font-size:14px; }
 th,td { border:1px solid var(--border); padding:4px 10px; }
 th { background:var(--code-bg); }
-code { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:.9em; }
+code { font-size:.9em; }
+/* "TL Noto Sans SC": the handout's own CJK glyphs (cjkfont.ts), for Chinese in code, outputs and formulas too */
+code, pre, kbd, samp { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"TL Noto Sans SC",monospace; }
+.katex .mord.text, .katex .text { font-family:KaTeX_Main,"Times New Roman","TL Noto Sans SC",serif; }
 :not(pre) > code { background:var(--code-bg); padding:.1em .3em; border-radius:4px; }
 .cell { margin:14px 0; }
 .input { display:flex; gap:8px; }

@@ -13,6 +13,7 @@ import { escapeHtml } from "../display/html";
 import { Edition } from "./editions";
 import { AssetMode, BASE_CSS, writeSharedAssets } from "./assets";
 import { CodeMode, Handout, renderHandout } from "./handout";
+import { withEmbeddedCjkFont } from "./cjkfont";
 
 export interface ExportOptions {
   out: string;
@@ -45,6 +46,9 @@ export interface ExportedHandout {
   formulas: number;
   warnings: string[];
   exportSeconds: number;
+  /** the CJK characters of the handout and the bytes their embedded glyphs add to it (cjkfont.ts) */
+  cjkCharacters?: number;
+  cjkFontBytes?: number;
   pdf?: string;
   /** why the notebook could not be exported or executed */
   error?: string;
@@ -163,8 +167,12 @@ export async function exportNotebooks(files: string[], options: ExportOptions): 
         }
         const nb = loadNotebookChecked(source);
         const handout: Handout = renderHandout(nb, { edition: options.edition, assets, code: options.code, file: path.relative(process.cwd(), file) || file });
-        writeFileAtomic(target, handout.html);
+        const { html, font } = await withEmbeddedCjkFont(handout.html);
+        if (font.missing.length) handout.warnings.push(`${file}: no glyph in Noto Sans SC for ${font.missing.join(" ")}`);
+        writeFileAtomic(target, html);
         Object.assign(record, {
+          cjkCharacters: font.characters,
+          cjkFontBytes: font.cssBytes,
           title: handout.title,
           status: handout.run ? handout.run.status : "not executed",
           seconds: handout.run?.seconds,

@@ -4,3 +4,4 @@ export { renderHandout, HandoutOptions, Handout, CodeMode, CODE_MODES } from "./
 export { studentEdition, stripSolutions, stripHiddenTests, revealsSolution, nbgraderMeta, checkEdition, Edition, EDITIONS } from "./editions";
 export { renderMarkdown, newMarkdownEnv, slugify, MarkdownEnv, Heading } from "./markdown";
 export { AssetMode, ASSET_MODES, writeSharedAssets } from "./assets";
+export { embeddedCjkFont, withEmbeddedCjkFont, cjkCharacters, EmbeddedFont, EMBEDDED_CJK_FAMILY } from "./cjkfont";

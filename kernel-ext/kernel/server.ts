@@ -29,6 +29,7 @@ import { plainText, resultBundle } from "./result";
 import { loadTypeScript, saveTypeScriptCache, typescriptCacheUsed } from "./typescript";
 
 const DISPLAY = Symbol.for("transferlab.display");
+const PLOTLY_CARRIER = Symbol.for("transferlab.plotlyCarrier");
 const CLEAR_OUTPUT = Symbol.for("transferlab.clearOutput");
 const INPUT = Symbol.for("transferlab.input");
 
@@ -217,12 +218,14 @@ export class KernelServer {
       const target = this.current;
       if (!target) return;
       void this.iopub.send("clear_output", { wait: Boolean(wait) }, target.parent);
-      this.newOutputSet(target); // figures after a clear carry plotly.js again
+      // the output that carried plotly.js is gone: the next figure carries it again (display/figure.ts)
+      if (g[PLOTLY_CARRIER] === g[DISPLAY]) delete g[PLOTLY_CARRIER];
+      this.newOutputSet(target);
     };
     g[INPUT] = (prompt: string, password: boolean) => this.requestInput(String(prompt ?? ""), Boolean(password));
   }
 
-  /** A new display writer: its identity marks an output set (display/figure.ts includes plotly.js once per set). */
+  /** A new display writer: its identity marks an output set (display/figure.ts notes which set carries plotly.js). */
   private newOutputSet(target: Target): void {
     const send = (data: unknown, update: boolean) => {
       void this.iopub.send(update ? "update_display_data" : "display_data", data as object, target.parent);

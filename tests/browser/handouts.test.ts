@@ -1,13 +1,15 @@
 /**
  * Handouts in real headless Chromium: each loads with no console error and no network request, every
- * Plotly figure draws its SVG, every formula is a KaTeX node, every TOC link has its target.
+ * Plotly figure draws its SVG, every formula is a KaTeX node, every TOC link has its target, and every
+ * Chinese character is drawn from the handout's embedded font (this machine may have no CJK font at all:
+ * Chromium reports, through DevTools' CSS.getPlatformFontsForNode, which font each probe's glyphs came from).
  * Skips with a printed reason where Chromium is missing (.ci/run installs it).
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { chromium, Browser } from "playwright-core";
-import { exportNotebooks, chromiumPath, ExportedHandout } from "../../kernel-ext/export";
+import { chromium, Browser, Page } from "playwright-core";
+import { exportNotebooks, chromiumPath, ExportedHandout, EMBEDDED_CJK_FAMILY } from "../../kernel-ext/export";
 import { skipPeer } from "../helpers/peer";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -37,6 +39,50 @@ describe("handouts in Chromium", () => {
     await browser?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  /**
+   * The fonts that draw the Chinese of the page: every element whose own text holds CJK characters gets a
+   * probe child with just those characters (inheriting the element's font stack), and Chromium says which
+   * fonts rendered each probe. Returns the probes' characters and the fonts other than the embedded one.
+   */
+  async function cjkFonts(page: Page): Promise<{ characters: string; probes: number; checked: boolean; elsewhere: string[] }> {
+    const { characters, probes } = await page.evaluate(() => {
+      document.querySelectorAll("details").forEach((d) => ((d as HTMLDetailsElement).open = true));
+      const cjk = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u;
+      const byParent = new Map<Element, Set<string>>();
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || el.closest("script,style,svg,.katex-mathml")) continue;
+        for (const ch of n.textContent ?? "") if (cjk.test(ch)) byParent.set(el, (byParent.get(el) ?? new Set()).add(ch));
+      }
+      const all = new Set<string>();
+      for (const [el, chars] of byParent) {
+        const probe = document.createElement("span");
+        probe.className = "tl-cjk-probe";
+        probe.textContent = [...chars].join("");
+        el.appendChild(probe);
+        chars.forEach((c) => all.add(c));
+      }
+      return { characters: [...all].join(""), probes: byParent.size };
+    });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    const checked = await page.evaluate(([family, text]) => document.fonts.check(`16px "${family}"`, text), [EMBEDDED_CJK_FAMILY, characters]);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("DOM.enable");
+    await cdp.send("CSS.enable");
+    const { root } = await cdp.send("DOM.getDocument", { depth: -1 });
+    const { nodeIds } = await cdp.send("DOM.querySelectorAll", { nodeId: root.nodeId, selector: ".tl-cjk-probe" });
+    const elsewhere = new Set<string>();
+    for (const nodeId of nodeIds) {
+      const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+      if (fonts.length === 0) elsewhere.add("(probe not laid out)");
+      // Chromium names a web font by its file's own name table ("Noto Sans SC …"), and marks it custom
+      for (const f of fonts) if (!f.isCustomFont || !f.familyName.startsWith("Noto Sans SC")) elsewhere.add(`${f.familyName} (${f.glyphCount} glyphs)`);
+    }
+    await cdp.detach();
+    return { characters, probes: nodeIds.length, checked, elsewhere: [...elsewhere] };
+  }
 
   async function check(file: string, figures: number, formulas: number): Promise<void> {
     const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
@@ -73,6 +119,11 @@ describe("handouts in Chromium", () => {
     expect(facts.katexErrors).toBe(0);
     expect(facts.links).toBeGreaterThan(0);
     expect(facts.missingTargets).toEqual([]);
+    // the Chinese of the handout (the lecture's quotes) is drawn from its embedded font, none from a fallback
+    const cjk = await cjkFonts(page);
+    expect(cjk.characters.length).toBeGreaterThan(0);
+    expect(cjk.checked).toBe(true);
+    expect(cjk.elsewhere).toEqual([]);
     await page.close();
   }
 

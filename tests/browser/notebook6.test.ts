@@ -1,6 +1,9 @@
 /**
  * Peer check in a real browser: Debian's Jupyter Notebook 6 opens each lecture notebook with the
- * transferlab kernel, runs all cells live, and every Plotly figure is drawn (an SVG in the page).
+ * transferlab kernel, runs all cells live, and every Plotly figure is drawn (an SVG in the page). Then the
+ * notebook is saved (small: plotly.js once), its kernel shut down, and the saved notebook reopened: being
+ * trusted, it draws every figure again from its stored outputs, those after the first included (they find
+ * the window.Plotly that the first figure's output defines).
  * Skips with a printed reason where Jupyter Notebook or Chromium is missing (.ci/run installs both).
  */
 import { spawn, spawnSync, ChildProcess } from "child_process";
@@ -11,6 +14,7 @@ import * as net from "net";
 import { chromium, Browser } from "playwright-core";
 import { installKernelspec } from "../../kernel-ext/kernel";
 import { skipPeer } from "../helpers/peer";
+import { SAVED_NOTEBOOK_BUDGET } from "../helpers/notebooks";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => fs.existsSync(p));
@@ -119,6 +123,28 @@ describe("lecture notebooks in Jupyter Notebook 6 (browser)", () => {
       await page.waitForTimeout(500);
       await page.screenshot({ path: path.join(shots, name.replace(".ipynb", ".png")) });
     }
+    // save, stop the kernel, reopen: the stored outputs alone draw every figure
+    await page.evaluate(() => (window as any).Jupyter.notebook.save_notebook());
+    await page.waitForFunction(() => !(window as any).Jupyter.notebook.dirty, undefined, { timeout: 30_000 });
+    const saved = path.join(work, name);
+    const text = fs.readFileSync(saved, "utf8");
+    expect(text.split("window.Plotly = Plotly").length - 1).toBe(1);
+    expect(fs.statSync(saved).size).toBeLessThanOrEqual(SAVED_NOTEBOOK_BUDGET());
+    await page.evaluate(() => (window as any).Jupyter.notebook.kernel.kill());
     await page.close();
-  }, 240_000);
+    const reopened = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+    reopened.on("pageerror", (e) => pageErrors.push(e.message));
+    await reopened.goto(`${base}/notebooks/${name}?token=${token}`);
+    await reopened.waitForFunction(() => (window as any).Jupyter?.notebook?._fully_loaded, undefined, { timeout: 60_000 });
+    expect(await reopened.evaluate(() => (window as any).Jupyter.notebook.trusted)).toBe(true);
+    await reopened.waitForFunction((n) => document.querySelectorAll(".js-plotly-plot .main-svg").length >= n, figures, { timeout: 30_000 });
+    // no cell ran: every figure was drawn from the saved outputs, none left as its static description
+    const counts = await reopened.evaluate(() =>
+      (window as any).Jupyter.notebook.get_cells().filter((c: any) => c.cell_type === "code").map((c: any) => c.input_prompt_number));
+    expect(await reopened.evaluate(() => document.querySelectorAll(".js-plotly-plot").length)).toBe(figures);
+    expect(await reopened.evaluate(() => document.querySelectorAll(".transferlab-figure-static").length)).toBe(0);
+    expect(counts.every((c: unknown) => typeof c === "number")).toBe(true); // the run's counts, stored
+    expect(pageErrors).toEqual([]);
+    await reopened.close();
+  }, 300_000);
 });

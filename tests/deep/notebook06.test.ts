@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ROOT, expectReleasable, figures, runExercise, runLecture } from "../helpers/notebooks";
+import { ROOT, expectReleasable, figures, pct1, readings, runExercise, runLecture } from "../helpers/notebooks";
 import { KernelClient } from "../../kernel-ext/run/client";
 
 jest.setTimeout(300_000);
@@ -43,6 +43,11 @@ test("06-deep-transferability: BnB/AnB/BnB⁺/AnB⁺ at every cut over two seeds
   const sim = saved.clothes.anbFromClothes, dis = saved.clothes.anbFromDigits;
   expect(sim).toHaveLength(5);
   expect(sim[4]).toBeGreaterThan(dis[4]);
+  // the reading is this run's: its verdicts follow the saved curves
+  const text = readings(nb).join(" ");
+  expect(text).toContain(`**AnB falls with depth — shown.** AnB is ${pct1(at("AnB", 1))} % at $n = 1$ (baseB ${pct1(saved.baseB.mean)} %) and ${pct1(at("AnB", 5))} % at $n = 5$`);
+  const deep = (sim[3] + sim[4] - dis[3] - dis[4]) / 2;
+  expect(text).toContain(`**Dissimilar tasks transfer worse at the deep cuts — ${deep > 0.01 ? "shown" : "not shown"}.**`);
   // the digits/clothes samples, the base curves, the four curves, the clothes curves
   expect(figures(nb).length).toBeGreaterThanOrEqual(4);
   // training cells are tagged for the GPU

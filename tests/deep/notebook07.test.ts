@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { expectReleasable, figures, runExercise, runLecture } from "../helpers/notebooks";
+import { expectReleasable, figures, readings, runExercise, runLecture } from "../helpers/notebooks";
+import { gainedLost } from "../../src/report";
 
 const NAME = "07-finetuning-vs-linear-probing";
 let tmp: string;
@@ -52,6 +53,27 @@ test("07: LP keeps the features, FT moves them and wins in distribution, LP-FT m
   }
   const avg = (m: string) => directions.reduce((s, d) => s + da[d][m].mean, 0) / directions.length;
   expect(avg("DANN")).toBeGreaterThan(avg("source only"));
+  // the readings are this run's: each verdict word follows the saved numbers
+  const text = readings(nb).join(" ");
+  const K: number[] = saved.budgets;
+  const at = (k: number, m: string) => saved.finetuning[k][m] as MethodNumbers;
+  const where = (ok: (k: number) => boolean) => {
+    const yes = K.filter(ok);
+    return yes.length === K.length ? "at every budget" : yes.length === 0 ? "at no budget" : `only at ${yes.map((k) => `k = ${k}`).join(" and ")}`;
+  };
+  expect(text).toContain(`Fine-tuning beat the linear probe in distribution **${where((k) => at(k, "FT").id > at(k, "LP").id)}**`);
+  expect(text).toContain(`the linear probe beat fine-tuning out of distribution **${where((k) => at(k, "LP").ood > at(k, "FT").ood)}**`);
+  for (const d of directions) {
+    for (const m of ["DAN", "DANN"]) expect(text).toContain(gainedLost(100 * (da[d][m].mean - da[d]["source only"].mean)));
+  }
+  expect(text).not.toMatch(/not in this notebook, seed by seed|30\.8, 28\.7/); // no typed-in tuning numbers
+  // the cost side, measured: linear probing trains the head only (64 features × 5 classes + 5 biases), FT and LP-FT all of it
+  const cost = Object.fromEntries((saved.cost as Record<string, number | string>[]).map((r) => [r.method, r]));
+  expect(cost.LP["trainable parameters"]).toBe(64 * 5 + 5);
+  expect(cost.FT["trainable parameters"]).toBe(256 * 128 + 128 + 128 * 64 + 64 + 64 * 5 + 5);
+  expect(cost["LP-FT"]["trainable parameters"]).toBe(cost.FT["trainable parameters"]);
+  for (const m of ["LP", "FT", "LP-FT"]) expect(cost[m]["seconds per epoch"]).toBeGreaterThan(0);
+  expect(text).toContain(`Linear probing updates 325 parameters, fine-tuning ${(cost.FT["trainable parameters"] as number).toLocaleString("en")}`);
   // DANN's domain classifier: one accuracy per epoch and seed, in [0, 1]
   for (const d of directions) for (const curve of saved.dannDomainAccuracy[d]) for (const a of curve) expect(a >= 0 && a <= 1).toBe(true);
   expect(figures(nb).length).toBeGreaterThanOrEqual(7);

@@ -34,7 +34,7 @@ describe("show", () => {
     });
   });
 
-  test("plotly.js travels with the first figure of each output set: a new writer is a new set", () => {
+  test("plotly.js travels once per session: a new output set (the next execution) does not carry it again", () => {
     const fig = { data: [{ type: "scatter", x: [1, 2], y: [3, 4], name: "curve" }], layout: { title: "S", xaxis: { title: { text: "x" } }, yaxis: { title: "y" } } };
     show(fig);
     show(fig);
@@ -42,7 +42,32 @@ describe("show", () => {
     setDisplayWriter((m) => sent.push(m)); // the kernel installs a new writer per execution and after clear_output
     expect(outputSet()).not.toBe(first);
     show(fig);
-    expect(sent.map((m) => html(m).includes("window.Plotly = Plotly"))).toEqual([true, false, true]);
+    expect(sent.map((m) => html(m).includes("window.Plotly = Plotly"))).toEqual([true, false, false]);
+    // which set carries it, for the kernel to forget when it clears that output
+    expect((globalThis as Record<symbol, unknown>)[Symbol.for("transferlab.plotlyCarrier")]).toBe(first);
+    resetPlotlyInclusion();
+    show(fig);
+    expect(html(sent[3])).toContain("window.Plotly = Plotly");
+  });
+
+  test("a figure's numbers are kept to 6 significant digits, typed arrays as plain arrays", () => {
+    show({ data: [{ type: "scatter", x: new Float32Array([0.5, 1.25]), y: [0.123456789, 2 / 3, 7, -1e-9 / 3] }], layout: { yaxis: { range: [0, 1 / 3] } } });
+    const spec = sent[0].data["application/vnd.plotly.v1+json"] as { data: { x: number[]; y: number[] }[]; layout: { yaxis: { range: number[] } } };
+    expect(spec.data[0].x).toEqual([0.5, 1.25]);
+    expect(spec.data[0].y).toEqual([0.123457, 0.666667, 7, -3.33333e-10]);
+    expect(spec.layout.yaxis.range).toEqual([0, 0.333333]);
+    expect(html(sent[0])).toContain('"y":[0.123457,0.666667,7,-3.33333e-10]');
+  });
+
+  test("a figure without plotly.js waits for window.Plotly, then says why it stays static", () => {
+    const fig = { data: [{ type: "bar", y: [1] }] };
+    show(fig);
+    show(fig);
+    const later = html(sent[1]);
+    expect(later).toMatch(/if\(window\.Plotly&&el\)/);
+    expect(later).toMatch(/tries\+\+<400/); // 20 s in 50 ms steps
+    expect(later).toContain("plotly.js did not load");
+    expect(later).toContain("transferlab-figure-static");
   });
 
   test("a figure's HTML describes it without scripts (untrusted notebooks, static renderers)", () => {

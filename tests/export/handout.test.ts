@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderHandout, exportNotebooks, handoutNames, loadNotebookChecked } from "../../kernel-ext/export";
+import { renderHandout, exportNotebooks, handoutNames, loadNotebookChecked, withEmbeddedCjkFont, cjkCharacters, EMBEDDED_CJK_FAMILY } from "../../kernel-ext/export";
 import type { Notebook, Output } from "../../kernel-ext/notebook";
 
 type CellSpec = { type?: "code" | "markdown" | "raw"; source: string; tags?: string[]; outputs?: Output[]; metadata?: Record<string, unknown> };
@@ -205,5 +205,31 @@ describe("exportNotebooks", () => {
     }
     expect(fs.readFileSync(path.join(dir, "n.html"), "utf8")).toBe(before);
     expect(fs.readdirSync(dir).filter((f) => f.includes(".tmp"))).toEqual([]);
+  });
+});
+
+describe("embedded CJK font", () => {
+  const LECTURES = fs.readdirSync(path.join(__dirname, "../../notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+
+  test("a page gets exactly its CJK characters, one @font-face per Noto Sans SC file, none for a page without", async () => {
+    const { html: page, font } = await withEmbeddedCjkFont(renderHandout(nb([{ type: "markdown", source: "# 迁移学习\n\n负迁移（negative transfer）。" }])).html);
+    expect(font.characters).toBe(cjkCharacters("迁移学习负（）。").length);
+    expect(font.missing).toEqual([]);
+    const ranges = [...font.css.matchAll(/unicode-range:([^;]+);/g)].flatMap((m) => m[1].split(",")).map((u) => String.fromCodePoint(parseInt(u.slice(2), 16)));
+    expect(ranges.sort()).toEqual(cjkCharacters("迁移学习负迁移（）。").sort());
+    expect(page).toContain(`font-family:"${EMBEDDED_CJK_FAMILY}"`);
+    expect(page.indexOf(font.css)).toBeLessThan(page.indexOf("</head>"));
+    const plain = await withEmbeddedCjkFont(renderHandout(nb([{ type: "markdown", source: "# Transfer" }])).html);
+    expect(plain.font.css).toBe("");
+    expect(plain.html).not.toContain("@font-face{font-family:\"TL Noto");
+  });
+
+  test.each(LECTURES)("%s: its embedded Chinese glyphs add at most 150 KB", async (name) => {
+    const notebook = loadNotebookChecked(path.join(__dirname, "../../notebooks", name));
+    const { font } = await withEmbeddedCjkFont(renderHandout(notebook, { file: name }).html);
+    // eslint-disable-next-line no-console
+    console.log(`${name}: ${font.characters} CJK characters, ${font.fontBytes} B of woff2, ${font.cssBytes} B in the page`);
+    expect(font.missing).toEqual([]);
+    expect(font.cssBytes).toBeLessThanOrEqual(150_000);
   });
 });

@@ -6,7 +6,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { expectReleasable, figures, runExercise, runLecture } from "../helpers/notebooks";
+import { expectReleasable, figures, readings, runExercise, runLecture } from "../helpers/notebooks";
+import { gainedLost } from "../../src/report";
 
 let tmp: string;
 
@@ -40,6 +41,14 @@ test("03-feature-based: the reference accuracies reproduced, MMD shrinks, JDA pe
   // JDA lowers the class-conditional gap below TCA's on Amazon → Webcam
   const gaps = Object.fromEntries(saved.amazonWebcamGaps.map((g: Record<string, number | string>) => [g.space, g]));
   expect(gaps.JDA["class-conditional MMD²"]).toBeLessThan(gaps["TCA (λ = 1)"]["class-conditional MMD²"]);
+  // the readings are this run's: the averages of the pairs it ran, JDA vs TCA and TJM vs TCA as they came out
+  const text = readings(nb).join(" ");
+  const avg = saved.reference[saved.reference.length - 1];
+  expect(text).toContain(`Averages over the ${rows.length} pairs run here: 1-NN ${avg["1NN"]} %`);
+  expect(text).toContain(`JDA is ${avg.JDA >= avg.TCA ? "at least as good as" : "behind"} TCA on average`);
+  expect(text).toContain(`TJM averages ${avg.TJM} % against TCA's ${avg.TCA} % (linear kernel) — it **${avg.TJM > avg.TCA ? "is" : "is not"}** ahead here`);
+  expect(text).toContain(gainedLost(avg.TJM - avg["kernel TCA (TJM round 1)"]));
+  for (const r of rows) expect(r.TJM).toBeGreaterThan(20); // TJM really ran on every pair
   expect(figures(nb).length).toBeGreaterThanOrEqual(12);
 }, 300_000);
 

@@ -42,6 +42,33 @@ export function figures(nb: Notebook): string[] {
     .filter((t) => t.startsWith("<Plotly figure"));
 }
 
+/** The computed readings of an executed notebook: its text/markdown outputs (kernel-ext's markdown()), in order, with runs of white space as one space. */
+export function readings(nb: Notebook): string[] {
+  return nb.cells
+    .flatMap((c) => (c.cell_type === "code" ? c.outputs : []))
+    .map((o) => (o as { data?: Record<string, unknown> }).data?.["text/markdown"])
+    .filter((t): t is string | string[] => t !== undefined)
+    .map((t) => (Array.isArray(t) ? t.join("") : t).replace(/\s+/g, " "));
+}
+
+/** A fraction as the readings print it with one decimal (tl.pct(v, 1) interpolated: 91 not 91.0). */
+export const pct1 = (v: number): string => String(+(100 * v).toFixed(1));
+
+/** plotly.js as show() inlines it, in bytes */
+export function plotlyBytes(): number {
+  return fs.statSync(require.resolve("plotly.js-dist-min/plotly.min.js")).size;
+}
+
+/** The size target of an executed lecture notebook (issue 15): plotly.js once, plus at most 1.5 MB. */
+export const SAVED_NOTEBOOK_BUDGET = () => plotlyBytes() + 1.5e6;
+
+/** An executed notebook on disk holds plotly.js once and stays within plotly.js + 1.5 MB. */
+export function expectSmallWhenSaved(file: string): void {
+  const text = fs.readFileSync(file, "utf8");
+  expect(text.split("window.Plotly = Plotly").length - 1).toBe(1);
+  expect(fs.statSync(file).size).toBeLessThanOrEqual(SAVED_NOTEBOOK_BUDGET());
+}
+
 export interface ExerciseRuns {
   source: Notebook;
   student: Notebook;

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { expectReleasable, figures, runExercise, runLecture } from "../helpers/notebooks";
+import { expectReleasable, figures, pct1, readings, runExercise, runLecture } from "../helpers/notebooks";
 
 let tmp: string;
 
@@ -36,6 +36,13 @@ test("02-instance-based: KMM repairs the biased fit, TrAdaBoost fades misleading
   expect(ratio).toHaveLength(20);
   expect(ratio[19]).toBeLessThan(0.3);
   for (let t = 1; t < ratio.length; t++) expect(ratio[t]).toBeLessThan(ratio[t - 1]);
+  // the readings are the run's: TrAdaBoost beats pooling, in the words and numbers of this run
+  const text = readings(nb).join("\n");
+  expect(text).toContain(`**beats** the pooled model: ${pct1(saved.flipped.trAdaBoost)} % against ${pct1(saved.flipped.pooled)} %`);
+  expect(text).toContain(`(${pct1(saved.flipped.trAdaBoost)} % against ${pct1(saved.flipped.targetOnly)} %)`);
+  const rows = saved.office.rows as Record<string, number>[];
+  const above = rows.filter((row) => row["TrAdaBoost − pooled"] > 0).length;
+  expect(text).toContain(`is above pooling on ${above} of ${rows.length} pairs`);
   // Office-Caltech: the quick setting's pairs, TrAdaBoost not below pooling on average (reference margin +0.09)
   expect(saved.office.rows.map((row: Record<string, unknown>) => row.pair)).toEqual(["C→A", "D→W"]);
   expect(saved.office.average["TrAdaBoost − pooled"]).toBeGreaterThan(-0.5);

@@ -1,6 +1,6 @@
 /**
  * What cells send to the front end: multi-MIME display_data, update_display_data by display id (progress),
- * clear_output, tslab's display API, plotly.js once per output set, large outputs whole, streams in order,
+ * clear_output, tslab's display API, plotly.js once per kernel session, large outputs whole, streams in order,
  * and input_request on stdin. One kernel for the file.
  */
 import * as path from "path";
@@ -64,16 +64,20 @@ test("tslab's display API keeps working (import * as tslab from 'tslab')", async
   expect(outputs(next)).toEqual([["display_data", { data: { "text/markdown": "next" }, metadata: {}, transient: {} }]]);
 });
 
-test("figures: plotly.js with the first figure of each output set (each cell, and after clear_output)", async () => {
+test("figures: plotly.js once per kernel session, and again after the output that carried it is cleared", async () => {
   await k.execute('import * as tl from "transferlab"; const fig = tl.barChart(["a"], [1], { title: "F" });');
+  const figureHtml = (x: Awaited<ReturnType<RawKernel["execute"]>>) =>
+    outputs(x).filter(([t]) => t === "display_data").map(([, c]) => (c.data as Record<string, string>)["text/html"]);
   const two = await k.execute("show(fig); show(fig)");
-  const html = outputs(two).map(([, c]) => (c.data as Record<string, string>)["text/html"]);
-  expect(html.map((h) => h.includes(PLOTLY_JS))).toEqual([true, false]);
+  expect(figureHtml(two).map((h) => h.includes(PLOTLY_JS))).toEqual([true, false]);
   const again = await k.execute("show(fig)");
-  expect((outputs(again)[0][1].data as Record<string, string>)["text/html"]).toContain(PLOTLY_JS);
-  const cleared = await k.execute("show(fig); clearOutput(true); show(fig)");
-  const figs = outputs(cleared).filter(([t]) => t === "display_data").map(([, c]) => (c.data as Record<string, string>)["text/html"]);
-  expect(figs.map((h) => h.includes(PLOTLY_JS))).toEqual([true, true]);
+  expect((outputs(again)[0][1].data as Record<string, string>)["text/html"]).not.toContain(PLOTLY_JS);
+  // clearing another cell's output changes nothing
+  const other = await k.execute("show(fig); clearOutput(true); show(fig)");
+  expect(figureHtml(other).map((h) => h.includes(PLOTLY_JS))).toEqual([false, false]);
+  // a new carrier (as in a fresh session), then its own output cleared: the next figure carries plotly.js again
+  const cleared = await k.execute('import { resetPlotlyInclusion } from "@transferlab/kernel-ext"; resetPlotlyInclusion(); show(fig); clearOutput(true); show(fig); show(fig)');
+  expect(figureHtml(cleared).map((h) => h.includes(PLOTLY_JS))).toEqual([true, true, false]);
   // the bundle: HTML with a static description for untrusted or static renderers, the spec as JSON, a text line
   const data = outputs(again)[0][1].data as Record<string, unknown>;
   expect(data["text/plain"]).toBe("<Plotly figure: F, 1 trace>");

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { figures, gradedPoints, runExercise, runLecture } from "../helpers/notebooks";
+import { figures, gradedPoints, pct1, readings, runExercise, runLecture } from "../helpers/notebooks";
 
 let tmp: string;
 
@@ -37,6 +37,11 @@ test("04-model-based: TransEMDT beats the source tree on average; the source pri
   expect(w.users).toHaveLength(18);
   for (let b = 0; b < 3; b++) expect(w.parameterTransfer[b]).toBeGreaterThan(w.targetOnly[b]);
   expect(w.parameterTransfer[0]).toBeGreaterThan(w.sourceOnly[0]);
+  // the readings are this run's: the shift, TransEMDT's gain and the prior's lead at one label per class
+  const reading = readings(nb).join(" ");
+  expect(reading).toContain(`target-trained tree (${(100 * (t.mean.targetTree - t.mean.sourceTree)).toFixed(1)} points)`);
+  expect(reading).toContain(`recovers ${(100 * (t.mean.transEMDT - t.mean.sourceTree)).toFixed(1)} points of it on average`);
+  expect(reading).toContain(`with 1 label per class target only ${pct1(ca.targetOnly[0])} % against ${pct1(ca.parameterTransfer[0])} % with the prior`);
   expect(figures(nb).length).toBeGreaterThanOrEqual(4);
   // the tree before and after adaptation is printed as text, with the moved thresholds marked
   const text = nb.cells.flatMap((c) => (c.cell_type === "code" ? c.outputs : [])).filter((o) => o.output_type === "stream")

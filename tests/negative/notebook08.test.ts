@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { figures, runLecture } from "../helpers/notebooks";
+import { figures, runLecture, readings } from "../helpers/notebooks";
 import { useBestBackend } from "../../src/backend";
 import { loadMnist } from "../../src/data";
 import { Network, saveNetwork, train, yosinskiSpec } from "../../src/model/deep";
@@ -37,6 +37,16 @@ test("08-negative-transfer: NTG along the continuum, the method problem, the gua
   const { result, nb, saved } = await runLecture("08-negative-transfer", tmp, 300, { TL_MODELS_DIR: models });
   expect(result.status).toBe("ok");
   expect(saved.quick).toBe(true);
+  // genuinely dissimilar domains: each real source pooled as it is; the reading follows each interval
+  const real = saved.realSources as { source: string; mmd: number; gap: number; lower: number; upper: number }[];
+  expect(real.map((r) => r.source)).toEqual(["DSLR", "Amazon", "Caltech10"]);
+  expect(real[0].mmd).toBeLessThan(Math.min(real[1].mmd, real[2].mmd)); // DSLR is Webcam's closest domain
+  expect(real[0].gap).toBeLessThan(Math.min(real[1].gap, real[2].gap)); // and pooling it helps most
+  const text = readings(nb).join(" ");
+  for (const r of real) {
+    const verdict = r.lower > 0 ? "**negative transfer**" : r.upper < 0 ? "positive transfer" : "no clear effect";
+    expect(text).toContain(`**${r.source}** → Webcam: NTG ${(100 * r.gap).toFixed(1)} points, ${verdict}`);
+  }
   const c = saved.continuum;
   const last = c.rho.length - 1;
   expect(c.rho[0]).toBe(0);

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { pythonWith, skipPeer } from "../helpers/peer";
+import { newMarkdownEnv, renderMarkdown } from "../../kernel-ext/export/markdown";
 
 const ROOT = path.resolve(__dirname, "../..");
 const NOTEBOOKS = path.join(ROOT, "notebooks");
@@ -38,6 +39,38 @@ describe("committed notebooks", () => {
         }
       }
     }
+  });
+
+  // a TeX command whose backslash was read as a string escape (`\a`pprox → BEL, `\b`eta → backspace, `\f`rac → form feed)
+  // leaves a control character; tabs and carriage returns have no place in Markdown cells either
+  // eslint-disable-next-line no-control-regex
+  const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f]/;
+
+  test.each(files.map((f) => [path.relative(ROOT, f), f]))("%s: no control character in Markdown, and KaTeX renders every formula", (_name, file) => {
+    const nb = JSON.parse(fs.readFileSync(file, "utf8"));
+    const env = newMarkdownEnv(); // the exporter's renderer: KaTeX with throwOnError, errors collected
+    for (const [i, cell] of nb.cells.entries()) {
+      if (cell.cell_type !== "markdown") continue;
+      const text = [].concat(cell.source).join("");
+      const bad = CONTROL.exec(text);
+      if (bad) throw new Error(`${file}: Markdown cell ${i + 1} holds control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0")} near ${JSON.stringify(text.slice(Math.max(0, bad.index - 30), bad.index + 10))}`);
+      renderMarkdown(text, env);
+    }
+    expect(env.mathErrors).toEqual([]);
+  });
+
+  test("the formula check finds a TeX command eaten by a string escape", () => {
+    const env = newMarkdownEnv();
+    renderMarkdown("a factor $\\frac12 \\approx\\beta$ and $\\notacommand x$", env);
+    expect(env.mathCount).toBe(2);
+    expect(env.mathErrors).toHaveLength(1);
+    expect(CONTROL.test("a factor $\u0007pprox\u0008eta$")).toBe(true);
+    const formulas = files.reduce((n, f) => {
+      const e = newMarkdownEnv();
+      for (const c of JSON.parse(fs.readFileSync(f, "utf8")).cells) if (c.cell_type === "markdown") renderMarkdown([].concat(c.source).join(""), e);
+      return n + e.mathCount;
+    }, 0);
+    expect(formulas).toBeGreaterThan(20); // the notebooks' formulas were really found and rendered
   });
 
   test("every notebook validates against Jupyter's own nbformat schema (peer check)", () => {
