@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Notebook } from "../notebook";
-import { readNotebook, writeFileAtomic, writeNotebookAtomic } from "../notebook";
+import { joinText, readNotebook, writeFileAtomic, writeNotebookAtomic } from "../notebook";
 import { nbgraderMeta, studentEdition } from "../export/editions";
 import { computeChecksum, gradeId, isGrade, isLocked, isSolution } from "./checksum";
 
@@ -19,6 +19,16 @@ export function checkSource(nb: Notebook, file: string): void {
     if (meta.grade && !(Number(meta.points) >= 0)) throw new Error(`${file}, cell ${i + 1} ("${id}"): points must be a number ≥ 0, got ${JSON.stringify(meta.points)}`);
   });
   if (seen.size === 0) throw new Error(`${file}: no nbgrader cells (is this an exercise source?)`);
+  // a student edition or a submission carries the release's checksums, and its answers are stubs: grading
+  // against it would silently drop the hidden tests, and assigning it would wipe the signatures
+  const released = nb.cells.filter((c) => nbgraderMeta(c)?.checksum !== undefined);
+  if (released.length) {
+    const regions = nb.cells.some((c) => isSolution(c) && /BEGIN SOLUTION/.test(joinText(c.source)));
+    throw new Error(
+      `${file}: this is a student edition or a submission, not the instructor's source: its cells carry the release's checksums` +
+        `${regions ? "" : " and it has no solution regions (// BEGIN SOLUTION)"}; give the source notebook the release was made from`,
+    );
+  }
 }
 
 /** The student edition with checksums of every nbgrader cell, as nbgrader's generate_assignment. */
@@ -50,12 +60,16 @@ your notebook is graded, and more tests are added then.
 `;
 
 export function assign(sources: string[], out: string): string[] {
-  fs.mkdirSync(out, { recursive: true });
-  const written: string[] = [];
-  for (const src of sources) {
+  // every edition first: a source that fails leaves no folder and no half release behind
+  const editions = sources.map((src) => {
     const target = path.join(out, path.basename(src));
     if (path.resolve(target) === path.resolve(src)) throw new Error(`${src}: --out would overwrite the source; choose another folder`);
-    writeNotebookAtomic(target, releaseEdition(readNotebook(src), src));
+    return { target, nb: releaseEdition(readNotebook(src), src) };
+  });
+  fs.mkdirSync(out, { recursive: true });
+  const written: string[] = [];
+  for (const { target, nb } of editions) {
+    writeNotebookAtomic(target, nb);
     written.push(target);
   }
   writeFileAtomic(path.join(out, "README.md"), STUDENT_README);

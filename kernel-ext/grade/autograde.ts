@@ -118,7 +118,11 @@ function findModules(from: string): string {
   throw new Error(`cannot find a node_modules folder with transferlab above ${from}`);
 }
 
-/** Student ids: the submission folders, plus the roster's (one id a line, # comments). */
+/**
+ * Student ids: the submission folders, plus the roster's. A roster is plain ids, one a line (# comments;
+ * anything after a comma or a space is ignored), or a CSV whose header row has a `student` column (then
+ * that column's values, the header itself not a student).
+ */
 export function listStudents(dir: string, roster?: string): string[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`--submissions ${dir}: no such folder`);
   const ids = new Set(
@@ -128,8 +132,12 @@ export function listStudents(dir: string, roster?: string): string[] {
       .map((d) => d.name),
   );
   if (roster) {
-    for (const line of fs.readFileSync(roster, "utf8").split(/\r?\n/)) {
-      const id = line.replace(/#.*/, "").trim().split(/[,\s]/)[0];
+    if (!fs.existsSync(roster)) throw new Error(`--roster ${roster}: no such file`);
+    const lines = fs.readFileSync(roster, "utf8").split(/\r?\n/).map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
+    const header = lines[0]?.split(",").map((h) => h.trim().replace(/^"|"$/g, "").toLowerCase()) ?? [];
+    const col = header.indexOf("student");
+    for (const line of col >= 0 ? lines.slice(1) : lines) {
+      const id = (col >= 0 ? line.split(",")[col] ?? "" : line.split(/[,\s]/)[0]).trim().replace(/^"|"$/g, "");
       if (id) ids.add(checkStudentId(id, roster));
     }
   }

@@ -136,7 +136,9 @@ export async function gradeCommand(args: string[]): Promise<number> {
       const iso = isolation();
       const sandbox = { user: iso.user, pidNamespace: iso.pidNamespace, netNamespace: iso.netNamespace, mountNamespace: iso.mountNamespace, off: iso.off, insecure: Boolean(values.insecure) };
       const summary = { graded: graded.length, skipped: results.length - graded.length, byStatus, seconds, warnings, sandbox };
-      out(json, { summary, results }, () => {
+      // --json: typed JSON (tampering and integrity as arrays, not the gradebook's JSON text)
+      const typed = results.map((r) => ({ ...r, tampering: JSON.parse(r.tampering || "[]") as unknown[], integrity: r.integrity ? (JSON.parse(r.integrity) as unknown[]) : [] }));
+      out(json, { summary, results: typed }, () => {
         const skipped = results.filter((r) => r.skipped);
         if (skipped.length) console.log(`${skipped.length} submission(s) already graded for the same source: kept (--force regrades)`);
         if (graded.length) {

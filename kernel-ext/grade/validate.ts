@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { readNotebook } from "../notebook";
 import { runNotebook } from "../run";
+import { isGrade } from "./checksum";
 import { scoreCells, type CellGrade } from "./score";
 
 export interface Validation {
@@ -15,7 +16,10 @@ export interface Validation {
 }
 
 export async function validate(file: string, timeoutSec = 60): Promise<Validation> {
-  readNotebook(file); // a clear error naming the file before any kernel starts
+  // a clear error naming the file before any kernel starts
+  if (!readNotebook(file).cells.some(isGrade)) {
+    throw new Error(`${file}: no graded test cells: validate checks an exercise notebook (nbgrader test cells); run a lecture notebook with "tlab run"`);
+  }
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "tlab-validate-"));
   try {
     // the student's own notebook in its own folder (their data files work); the executed copy goes aside

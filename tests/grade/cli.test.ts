@@ -48,6 +48,8 @@ describe("tlab grade", () => {
     const report = JSON.parse(run.out);
     expect(report.summary).toMatchObject({ graded: 2, byStatus: { ok: 2 } });
     expect(report.results.map((r: { student: string; score: number }) => [r.student, r.score])).toEqual([["s1", 5], ["s2", 2]]);
+    // typed JSON: arrays as arrays
+    expect(report.results[0]).toMatchObject({ tampering: [], integrity: [] });
 
     const over = await tlab("grade", "override", "--gradebook", gb, "--student", "s1", "--cell", "explain", "--score", "1", "--comment", "Well argued.");
     expect(over.out).toMatch(/total 6\/6/);

@@ -1,0 +1,47 @@
+/** Wrong inputs a TA meets, refused with a clear message, nothing lost (issue 14's first items). */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { assign, releaseEdition } from "../../kernel-ext/grade/assign";
+import { autograde, listStudents } from "../../kernel-ext/grade/autograde";
+import { validate } from "../../kernel-ext/grade/validate";
+import { FIXTURE, INSECURE, RIGHT, submission, writeSubmission } from "./helpers";
+
+let tmp: string;
+beforeAll(() => (tmp = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "tlab-grade-inputs-"))));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe("grading inputs", () => {
+  it("a roster CSV with a student column: its header is no student", () => {
+    const subs = path.join(tmp, "subs-roster");
+    fs.mkdirSync(path.join(subs, "ann"), { recursive: true });
+    const csv = path.join(tmp, "roster.csv");
+    fs.writeFileSync(csv, "name,student,email\nBob B,bob,b@x\nCid C,cid,c@x\n");
+    expect(listStudents(subs, csv)).toEqual(["ann", "bob", "cid"]);
+    const plain = path.join(tmp, "roster.txt");
+    fs.writeFileSync(plain, "# ids\nbob, Bob B\ncid\n");
+    expect(listStudents(subs, plain)).toEqual(["ann", "bob", "cid"]);
+  });
+
+  it("autograde and assign refuse a student edition or a submission given as the source, naming why", async () => {
+    const rel = path.join(tmp, "released.ipynb");
+    fs.writeFileSync(rel, JSON.stringify(releaseEdition(JSON.parse(fs.readFileSync(FIXTURE, "utf8")), FIXTURE)));
+    const sub = writeSubmission(path.join(tmp, "subs-src"), "s1", submission(RIGHT));
+    for (const f of [rel, sub]) {
+      await expect(autograde({ sources: [f], submissions: path.join(tmp, "subs-src"), gradebook: path.join(tmp, "gb.sqlite"), insecure: INSECURE })).rejects.toThrow(/student edition or a submission, not the instructor's source/);
+      expect(() => assign([f], path.join(tmp, "out-bad"))).toThrow(/release's checksums/);
+    }
+    expect(fs.existsSync(path.join(tmp, "gb.sqlite"))).toBe(false);
+  });
+
+  it("a failed assign leaves no folder behind", () => {
+    const out = path.join(tmp, "release-failed");
+    expect(() => assign([FIXTURE, path.join(tmp, "missing.ipynb")], out)).toThrow(/missing\.ipynb/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it("validate refuses a notebook without graded cells", async () => {
+    const lecture = path.resolve(__dirname, "..", "..", "notebooks", "00-introduction.ipynb");
+    await expect(validate(lecture)).rejects.toThrow(/no graded test cells.*tlab run/);
+  });
+});
