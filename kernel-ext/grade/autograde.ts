@@ -45,6 +45,11 @@ export interface AutogradeOptions {
   modules?: string;
   onResult?: (r: GradedSubmission) => void;
   onProgress?: (p: { done: number; total: number; etaSec: number | null }) => void;
+  /**
+   * once per run and notebook: cells of the source the TA changed after the release (found in submissions
+   * whose copy of the cell is as released); the change was applied, and blamed on no student
+   */
+  onSourceChanged?: (notebook: string, gradeIds: string[]) => void;
   /** a word for the TA before grading starts (files student code could read) */
   onWarning?: (message: string) => void;
   /**
@@ -70,6 +75,8 @@ export interface GradedSubmission extends SubmissionRow {
 /** What autograde() shares with each submission's grading. */
 interface Context {
   gb: Gradebook;
+  /** per notebook, the source cells changed since the release (restore.ts sourceChanged) */
+  sourceChanged: Map<string, Set<string>>;
   options: AutogradeOptions;
   timeoutSec: number;
   pool: KernelPool;
@@ -188,7 +195,7 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
   const compiling = needKernel >= 2 && options.compileService !== false ? startCompileService(sources, modules, options) : undefined;
   const kernelEnv: Record<string, string> = compiling ? { TLAB_LAZY_COMPILER: "1", TLAB_KERNEL_CACHE: compiling.v8Dir } : {};
   const pool = new KernelPool({ sandbox: { wallSec, modules, memoryMb: options.memoryMb, env: kernelEnv }, ahead: workers, total: needKernel });
-  const ctx: Context = { gb, options, timeoutSec, pool, service: compiling?.service };
+  const ctx: Context = { gb, options, timeoutSec, pool, service: compiling?.service, sourceChanged: new Map() };
   const startedAt = new Date().toISOString();
   const started = Date.now();
   let done = 0;
@@ -214,6 +221,7 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
   try {
     await compiling?.service.ready.catch((e: Error) => options.onWarning?.(`${e.message}; every kernel compiles its cells itself`));
     await Promise.all(Array.from({ length: workers }, worker));
+    for (const [nb, ids] of ctx.sourceChanged) options.onSourceChanged?.(nb, [...ids]);
   } finally {
     await pool.close();
     if (compiling) {
@@ -303,6 +311,11 @@ async function gradeOne(student: string, source: Source, ctx: Context): Promise<
   const loaded = loadSubmission(file);
   if (!loaded.ok) return zero("invalid", loaded.message);
   const restored = restoreCells(source.nb, loaded.notebook, source.file);
+  if (restored.sourceChanged.length) {
+    const seen = ctx.sourceChanged.get(source.name) ?? new Set<string>();
+    for (const id of restored.sourceChanged) seen.add(id);
+    ctx.sourceChanged.set(source.name, seen);
+  }
   const kernel = await ctx.pool.take();
   const sb = kernel.sandbox;
   const wallSec = sb.wallSec;

@@ -96,6 +96,7 @@ export async function gradeCommand(args: string[]): Promise<number> {
       const tty = process.stderr.isTTY && !json;
       const { autograde } = await import("./autograde");
       const warnings: string[] = [];
+      const sourceChanged: Record<string, string[]> = {};
       const t0 = Date.now();
       const results = await autograde({
         sources,
@@ -110,6 +111,7 @@ export async function gradeCommand(args: string[]): Promise<number> {
         force: Boolean(values.force),
         insecure: Boolean(values.insecure),
         integrity,
+        onSourceChanged: (nb, ids) => void (sourceChanged[nb] = ids),
         onWarning: (m) => warnings.push(m) && !json && console.error(`tlab grade autograde: warning: ${m}`),
         onResult: (r) => {
           if (json) return;
@@ -135,10 +137,13 @@ export async function gradeCommand(args: string[]): Promise<number> {
       const { isolation } = await import("./sandbox");
       const iso = isolation();
       const sandbox = { user: iso.user, pidNamespace: iso.pidNamespace, netNamespace: iso.netNamespace, mountNamespace: iso.mountNamespace, off: iso.off, insecure: Boolean(values.insecure) };
-      const summary = { graded: graded.length, skipped: results.length - graded.length, byStatus, seconds, warnings, sandbox };
+      const summary = { graded: graded.length, skipped: results.length - graded.length, byStatus, seconds, warnings, sandbox, sourceChanged };
       // --json: typed JSON (tampering and integrity as arrays, not the gradebook's JSON text)
       const typed = results.map((r) => ({ ...r, tampering: JSON.parse(r.tampering || "[]") as unknown[], integrity: r.integrity ? (JSON.parse(r.integrity) as unknown[]) : [] }));
       out(json, { summary, results: typed }, () => {
+        for (const [nb, ids] of Object.entries(sourceChanged)) {
+          console.log(`${nb}: the source changed after the release in cell(s) ${ids.join(", ")}: the new version was graded, no student blamed`);
+        }
         const skipped = results.filter((r) => r.skipped);
         if (skipped.length) console.log(`${skipped.length} submission(s) already graded for the same source: kept (--force regrades)`);
         if (graded.length) {

@@ -20,6 +20,8 @@ export interface Restored {
   tampering: Tampering[];
   /** grade ids of the cells whose tests were hidden from the student */
   hidden: string[];
+  /** grade ids of cells the TA changed in the source after the release (applied, never blamed on the student) */
+  sourceChanged: string[];
 }
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
@@ -38,6 +40,7 @@ export function restoreCells(source: Notebook, submission: Notebook, sourceFile:
     if (id) byId.set(id, { index, src: c, rel: released.cells[index] });
   });
   const tampering: Tampering[] = [];
+  const sourceChanged: string[] = [];
   const used = new Set<string>();
   const out: Cell[] = [];
   const restored = (e: { src: Cell }): Cell => {
@@ -74,8 +77,14 @@ export function restoreCells(source: Notebook, submission: Notebook, sourceFile:
     used.add(id);
     if (isGrade(e.src) || isLocked(e.src)) {
       // an answer (grade + solution) is the student's to write; tests and locked cells are not
-      const changed = computeChecksum(cell) !== computeChecksum(e.rel) || cell.cell_type !== e.rel.cell_type;
-      if (changed && !isSolution(e.src)) {
+      // against the release the student got: the checksum it wrote into the cell. A cell still matching it
+      // was not touched by the student, even where the TA has edited the source since (that edit is applied:
+      // the cell is restored from the source, and listed once in the run's summary)
+      const now = computeChecksum(cell);
+      const asReleased = nbgraderMeta(cell)?.checksum;
+      const untouched = asReleased !== undefined ? now === asReleased : now === computeChecksum(e.rel);
+      if (asReleased !== undefined && untouched && asReleased !== computeChecksum(e.rel)) sourceChanged.push(id);
+      if ((!untouched || cell.cell_type !== e.rel.cell_type) && !isSolution(e.src)) {
         tampering.push({ grade_id: id, kind: "edited", message: `cell "${id}" was changed; graded with the original` });
       }
       if (!(isSolution(e.src) && !isGrade(e.src))) {
@@ -104,7 +113,7 @@ export function restoreCells(source: Notebook, submission: Notebook, sourceFile:
   const hidden = source.cells.filter((c) => isGrade(c) && hasHiddenTests(c)).map(gradeId);
   // the guard's cells (guard.ts) around the tests: frozen assertions and libraries, checked built-ins and helpers, a canary
   const nb: Notebook = withGuards({ ...clone(submission), metadata: { ...clone(submission.metadata), kernelspec: clone(source.metadata.kernelspec) }, cells: out });
-  return { notebook: nb, tampering, hidden };
+  return { notebook: nb, tampering, hidden, sourceChanged };
 }
 
 // top-level declarations only (column 0): locals inside a helper's body are no helpers

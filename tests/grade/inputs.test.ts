@@ -4,6 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { assign, releaseEdition } from "../../kernel-ext/grade/assign";
 import { autograde, listStudents } from "../../kernel-ext/grade/autograde";
+import { gradeId } from "../../kernel-ext/grade/checksum";
+import { restoreCells } from "../../kernel-ext/grade/restore";
 import { validate } from "../../kernel-ext/grade/validate";
 import { FIXTURE, INSECURE, RIGHT, submission, writeSubmission } from "./helpers";
 
@@ -43,5 +45,20 @@ describe("grading inputs", () => {
   it("validate refuses a notebook without graded cells", async () => {
     const lecture = path.resolve(__dirname, "..", "..", "notebooks", "00-introduction.ipynb");
     await expect(validate(lecture)).rejects.toThrow(/no graded test cells.*tlab run/);
+  });
+
+  it("a source the TA edited after the release blames no student; a student's own edit still does", () => {
+    const edited = JSON.parse(fs.readFileSync(FIXTURE, "utf8"));
+    for (const c of edited.cells) {
+      if (gradeId(c) === "setup") c.source = "const data: number[] = [1, 2, 3]; // fixed after the release";
+      if (gradeId(c) === "explain") c.source = "Why is `square(-x) === square(x)`? (one sentence)";
+    }
+    const honest = restoreCells(edited, submission(RIGHT), FIXTURE);
+    expect(honest.tampering).toEqual([]);
+    expect(honest.sourceChanged.sort()).toEqual(["setup"]);
+    // the TA's new version is what runs
+    expect(JSON.stringify(honest.notebook.cells)).toContain("fixed after the release");
+    const cheat = restoreCells(edited, submission(RIGHT, (nb) => void (nb.cells.find((c) => gradeId(c) === "setup")!.source = "const data: number[] = [6];")), FIXTURE);
+    expect(cheat.tampering.map((t) => `${t.grade_id}:${t.kind}`)).toEqual(["setup:edited"]);
   });
 });
