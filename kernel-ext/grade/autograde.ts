@@ -24,7 +24,7 @@ import { CompileService } from "./precompile";
 import { hiddenLines, redact, redactNotebook } from "./redact";
 import { fullyIsolated, isolation, killedFor, nodeEnv, readableByOthers, releaseSandboxRoot, sandboxRoot, type Isolation } from "./sandbox";
 import { scoreCells, type CellGrade } from "./score";
-import { loadSubmission } from "./submission";
+import { findSubmission, loadSubmission } from "./submission";
 
 export interface AutogradeOptions {
   sources: string[];
@@ -108,6 +108,11 @@ export class IsolationError extends Error {
 
 const hashFile = (f: string) => createHash("sha256").update(fs.readFileSync(f)).digest("hex");
 const submissionHash = (f: string) => (fs.existsSync(f) && fs.statSync(f).isFile() ? hashFile(f) : "");
+/** The hash of what a student handed in for `name` (a copy-suffixed file counts: submission.ts), or "". */
+const handedIn = (dir: string, name: string) => {
+  const found = findSubmission(dir, name);
+  return "file" in found ? submissionHash(found.file) : "";
+};
 
 /** A student id is a folder name: nothing that leads out of the submissions folder. */
 function checkStudentId(id: string, where: string): string {
@@ -176,7 +181,7 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
     for (const source of sources) {
       const prev = gb.submission(student, source.name);
       if (prev && !options.force && !options.student) {
-        const sub = submissionHash(path.join(options.submissions, student, `${source.name}.ipynb`));
+        const sub = handedIn(path.join(options.submissions, student), source.name);
         if (prev.source_hash === source.hash && prev.submission_hash === sub) {
           const r = { ...prev, skipped: "already graded", grades: [] };
           results.push(r);
@@ -190,7 +195,7 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
   const workers = Math.max(1, Math.min(options.workers ?? os.cpus().length, jobs.length || 1));
   // one wall-clock limit for every kernel (they start before we know their submission): the largest
   const wallSec = options.notebookTimeoutSec ?? Math.max(...sources.map((s) => Math.max(120, timeoutSec * Math.min(codeCellCount(s.nb), 10))));
-  const needKernel = jobs.filter((j) => fs.existsSync(path.join(options.submissions, j.student, `${j.source.name}.ipynb`))).length;
+  const needKernel = jobs.filter((j) => "file" in findSubmission(path.join(options.submissions, j.student), j.source.name)).length;
   // the service compiles ahead while the first kernels start; workers wait for it before their first submission
   const compiling = needKernel >= 2 && options.compileService !== false ? startCompileService(sources, modules, options) : undefined;
   const kernelEnv: Record<string, string> = compiling ? { TLAB_LAZY_COMPILER: "1", TLAB_KERNEL_CACHE: compiling.v8Dir } : {};
@@ -276,7 +281,7 @@ function sandboxState(iso: Isolation): string {
 }
 
 function row(student: string, source: Source, status: SubmissionStatus, message: string, tampering: Tampering[], seconds: number, submissions: string, integrity: IntegrityFinding[] = []): Omit<SubmissionRow, "score" | "max_score"> {
-  const submission_hash = submissionHash(path.join(submissions, student, `${source.name}.ipynb`));
+  const submission_hash = handedIn(path.join(submissions, student), source.name);
   // no hidden test line leaves in a message (the CSV and Gradescope's JSON are made from it)
   return {
     student,
@@ -298,18 +303,18 @@ async function gradeOne(student: string, source: Source, ctx: Context): Promise<
   const t0 = Date.now();
   const secs = () => Math.round((Date.now() - t0) / 10) / 100;
   const dir = path.join(options.submissions, student);
-  const file = path.join(dir, `${source.name}.ipynb`);
   const zero = (status: SubmissionStatus, message: string): GradedSubmission => {
     const grades = scoreCells(source.nb, null, new Set()).map((g) => ({ ...g, score: g.status === "manual" ? null : 0, status: "not-run" as const, message }));
     return { ...gb.record(row(student, source, status, message, [], secs(), options.submissions), grades), grades };
   };
   if (!fs.existsSync(dir)) return zero("missing", "no submission folder");
-  if (!fs.existsSync(file)) {
-    const other = fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb") && !f.endsWith(".graded.ipynb"));
-    return zero("missing", `no ${source.name}.ipynb in the submission folder${other.length ? ` (found ${other.join(", ")})` : ""}`);
-  }
+  const found = findSubmission(dir, source.name);
+  if ("missing" in found) return zero("missing", found.missing);
+  if ("ambiguous" in found) return zero("invalid", found.ambiguous);
+  const file = found.file;
   const loaded = loadSubmission(file);
   if (!loaded.ok) return zero("invalid", loaded.message);
+  if (found.note) loaded.notes.unshift(found.note);
   const restored = restoreCells(source.nb, loaded.notebook, source.file);
   if (restored.sourceChanged.length) {
     const seen = ctx.sourceChanged.get(source.name) ?? new Set<string>();

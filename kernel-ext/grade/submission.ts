@@ -49,3 +49,20 @@ export function loadSubmission(file: string): Loaded {
   }
   return { ok: true, notebook, notes };
 }
+
+/** A name a browser or a file manager gives a second download or a copy: "name (1)", "name - Copy", "name copy 2", "name-1". */
+const COPY_SUFFIX = /^(.*?)(?: ?\(\d+\)| - Copy(?: \(\d+\))?| copy(?: \d+)?|-\d+)$/i;
+
+/**
+ * The submitted file for notebook `name` in a student's folder: `name.ipynb`, or else the one file whose name
+ * differs from it only by a copy suffix (with a note). Two such files: ambiguous, an error naming them.
+ */
+export function findSubmission(dir: string, name: string): { file: string; note?: string } | { missing: string } | { ambiguous: string } {
+  const exact = `${name}.ipynb`;
+  if (fs.existsSync(`${dir}/${exact}`)) return { file: `${dir}/${exact}` };
+  const notebooks = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb") && !f.endsWith(".graded.ipynb")) : [];
+  const copies = notebooks.filter((f) => COPY_SUFFIX.exec(f.slice(0, -".ipynb".length))?.[1] === name);
+  if (copies.length === 1) return { file: `${dir}/${copies[0]}`, note: `graded ${copies[0]} (no ${exact}; the file name has a copy suffix)` };
+  if (copies.length > 1) return { ambiguous: `no ${exact}, and several copies of it: ${copies.sort().join(", ")}; keep one` };
+  return { missing: `no ${exact} in the submission folder${notebooks.length ? ` (found ${notebooks.join(", ")})` : ""}` };
+}

@@ -6,6 +6,7 @@ import { assign, releaseEdition } from "../../kernel-ext/grade/assign";
 import { autograde, listStudents } from "../../kernel-ext/grade/autograde";
 import { gradeId } from "../../kernel-ext/grade/checksum";
 import { restoreCells } from "../../kernel-ext/grade/restore";
+import { findSubmission } from "../../kernel-ext/grade/submission";
 import { validate } from "../../kernel-ext/grade/validate";
 import { FIXTURE, INSECURE, RIGHT, submission, writeSubmission } from "./helpers";
 
@@ -60,5 +61,16 @@ describe("grading inputs", () => {
     expect(JSON.stringify(honest.notebook.cells)).toContain("fixed after the release");
     const cheat = restoreCells(edited, submission(RIGHT, (nb) => void (nb.cells.find((c) => gradeId(c) === "setup")!.source = "const data: number[] = [6];")), FIXTURE);
     expect(cheat.tampering.map((t) => `${t.grade_id}:${t.kind}`)).toEqual(["setup:edited"]);
+  });
+
+  it("a file with a copy suffix is found, with a note; two copies are ambiguous, naming both", () => {
+    const dir = path.join(tmp, "copies");
+    writeSubmission(dir, "a", submission(RIGHT), "squares (1).ipynb");
+    writeSubmission(dir, "b", submission(RIGHT), "squares - Copy.ipynb");
+    writeSubmission(dir, "b", submission(RIGHT), "squares copy 2.ipynb");
+    writeSubmission(dir, "c", submission(RIGHT), "cubes.ipynb");
+    expect(findSubmission(path.join(dir, "a"), "squares")).toEqual({ file: path.join(dir, "a", "squares (1).ipynb"), note: expect.stringMatching(/graded squares \(1\)\.ipynb/) });
+    expect(findSubmission(path.join(dir, "b"), "squares")).toEqual({ ambiguous: expect.stringMatching(/squares - Copy\.ipynb, squares copy 2\.ipynb/) });
+    expect(findSubmission(path.join(dir, "c"), "squares")).toEqual({ missing: expect.stringMatching(/no squares\.ipynb .*found cubes\.ipynb/) });
   });
 });
