@@ -68,6 +68,8 @@ export interface AutogradeOptions {
 
 export interface GradedSubmission extends SubmissionRow {
   skipped?: string;
+  /** the cells graded by hand (tlab grade override), "grade_id=score": they count in the score */
+  overrides?: string[];
   regraded?: string;
   grades: CellGrade[];
 }
@@ -216,6 +218,8 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
         r = { ...gb.record(row(job.student, job.source, "error", `grader error: ${(e as Error).message}`, [], 0, options.submissions), []), grades: [] };
       }
       if (job.regraded) r.regraded = job.regraded;
+      const overrides = gb.overrides(r.student, r.notebook);
+      if (overrides.length) r.overrides = overrides;
       results.push(r);
       done++;
       const perJob = (Date.now() - started) / 1000 / done;

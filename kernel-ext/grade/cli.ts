@@ -12,6 +12,7 @@ export const GRADE_USAGE = `usage:
              refuses where student code cannot be isolated (root on Linux: own user, PID, network
              and mount namespaces); --insecure grades anyway and records the sandbox as off
   tlab grade override --gradebook F --student ID --cell GRADE_ID --score N [--comment TEXT] [--notebook NAME]
+  tlab grade override --gradebook F --student ID --cell GRADE_ID --clear   the autograder's score again
   tlab grade feedback --gradebook FILE.sqlite --submissions DIR --out DIR
   tlab grade export --gradebook FILE.sqlite [--csv OUT.csv] [--gradescope OUT_DIR]
   every subcommand takes --json for machine-readable output`;
@@ -118,7 +119,8 @@ export async function gradeCommand(args: string[]): Promise<number> {
           if (tty) process.stderr.write("\r\x1b[K");
           const flag = r.status === "ok" ? "" : `  [${r.status}]`;
           const why = r.message ? `  ${r.message}` : "";
-          console.log(`${r.student}  ${r.notebook}  ${r.score}/${r.max_score}${flag}${r.regraded ? `  (regraded: ${r.regraded})` : ""}${why}`);
+          const overridden = r.overrides?.length ? `  (by hand: ${r.overrides.join(", ")})` : "";
+          console.log(`${r.student}  ${r.notebook}  ${r.score}/${r.max_score}${flag}${overridden}${r.regraded ? `  (regraded: ${r.regraded})` : ""}${why}`);
         },
         onProgress: ({ done, total, etaSec }) => {
           if (json) return;
@@ -169,12 +171,22 @@ export async function gradeCommand(args: string[]): Promise<number> {
         score: { type: "string" },
         comment: { type: "string" },
         notebook: { type: "string" },
+        clear: { type: "boolean" },
       });
       const { Gradebook } = await import("./gradebook");
       const gb = new Gradebook(need(values.gradebook, "--gradebook"), { mustExist: true });
       try {
         const student = need(values.student, "--student");
         const cell = need(values.cell, "--cell");
+        if (values.clear) {
+          if (values.score !== undefined) throw new GradeUsageError("--clear takes no --score");
+          const r = gb.clearOverride(student, cell, values.notebook as string | undefined);
+          const sub = gb.submission(student, r.notebook)!;
+          out(Boolean(values.json), { student, notebook: r.notebook, cell, cleared: true, total: sub.score, max_score: sub.max_score }, () =>
+            console.log(`tlab grade override: ${student} ${r.notebook} ${cell}: override cleared, the autograder's score counts; total ${sub.score}/${sub.max_score}`),
+          );
+          return 0;
+        }
         const score = num(need(values.score, "--score"), "--score")!;
         const r = gb.override(student, cell, score, (values.comment as string | undefined) ?? "", values.notebook as string | undefined);
         const sub = gb.submission(student, r.notebook)!;

@@ -38,7 +38,8 @@ export function feedbackNotebook(graded: Notebook, sub: SubmissionRow, grades: G
     cells.push(c);
     if (g) {
       const score = g.override_score ?? g.score;
-      const line = `**${esc(id)}**: ${score === null ? "not graded yet" : `${score} / ${g.max_score}`} — ${esc(g.message)}` + (g.override_comment ? `\n\n> ${esc(g.override_comment)}` : "");
+      const byHand = g.override_score !== null ? " (graded by hand)" : "";
+      const line = `**${esc(id)}**: ${score === null ? "not graded yet" : `${score} / ${g.max_score}`}${byHand} — ${esc(g.message)}` + (g.override_comment ? `\n\n> ${esc(g.override_comment)}` : "");
       cells.push(md(line));
     }
   }

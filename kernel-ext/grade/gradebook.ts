@@ -137,14 +137,37 @@ export class Gradebook {
     this.db.prepare("UPDATE submissions SET score = ? WHERE student = ? AND notebook = ?").run(total, student, notebook);
   }
 
-  /** A manual grade for one cell; `notebook` may be omitted when the grade id names one cell only. */
-  override(student: string, gradeId: string, score: number, comment: string, notebook?: string): { notebook: string; max_score: number } {
+  /** The overrides of one submission, "grade_id=score", in cell order (for the CSV and the autograde output). */
+  overrides(student: string, notebook: string): string[] {
+    return this.grades(student, notebook)
+      .filter((g) => g.override_score !== null)
+      .map((g) => `${g.grade_id}=${g.override_score}`);
+  }
+
+  /** Remove a manual grade: the cell's score is the autograder's again. */
+  clearOverride(student: string, gradeId: string, notebook?: string): { notebook: string } {
+    const { notebook: nb } = this.cellOf(student, gradeId, notebook);
+    this.db.transaction(() => {
+      const r = this.db.prepare("DELETE FROM overrides WHERE student = ? AND notebook = ? AND grade_id = ?").run(student, nb, gradeId);
+      if (r.changes === 0) throw new Error(`no override of "${gradeId}" for student "${student}" in ${nb}`);
+      this.retotal(student, nb);
+    })();
+    return { notebook: nb };
+  }
+
+  /** The one graded cell `gradeId` of a student (its notebook, when the id alone names it), or an error saying why not. */
+  private cellOf(student: string, gradeId: string, notebook?: string): { notebook: string; max_score: number } {
     const rows = this.db
       .prepare(`SELECT notebook, max_score FROM grades WHERE student = ? AND grade_id = ?${notebook ? " AND notebook = ?" : ""}`)
       .all(...(notebook ? [student, gradeId, notebook] : [student, gradeId])) as { notebook: string; max_score: number }[];
     if (rows.length === 0) throw new Error(`no cell "${gradeId}" graded for student "${student}"${notebook ? ` in ${notebook}` : ""} in ${this.file}`);
     if (rows.length > 1) throw new Error(`cell "${gradeId}" exists in ${rows.map((r) => r.notebook).join(", ")}: say which with --notebook`);
-    const { notebook: nb, max_score } = rows[0];
+    return rows[0];
+  }
+
+  /** A manual grade for one cell; `notebook` may be omitted when the grade id names one cell only. */
+  override(student: string, gradeId: string, score: number, comment: string, notebook?: string): { notebook: string; max_score: number } {
+    const { notebook: nb, max_score } = this.cellOf(student, gradeId, notebook);
     if (!(score >= 0 && score <= max_score)) throw new Error(`--score must be between 0 and ${max_score} for "${gradeId}", got ${score}`);
     this.db.transaction(() => {
       this.db.prepare("INSERT OR REPLACE INTO overrides VALUES (?, ?, ?, ?, ?, ?)").run(student, nb, gradeId, score, comment, new Date().toISOString());

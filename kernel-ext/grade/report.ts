@@ -19,11 +19,12 @@ const csvField = (v: unknown) => {
 };
 
 export function exportCsv(gb: Gradebook, file: string): string {
-  const cols = ["student", "notebook", "score", "max_score", "status", "message", "graded_at", "integrity", "sandbox"] as const;
+  const cols = ["student", "notebook", "score", "max_score", "status", "message", "graded_at", "integrity", "sandbox", "overrides"] as const;
   const lines = [cols.join(",")];
-  // integrity: the flagged names ("" when none); sandbox: "on", or "off: why" for an --insecure run
+  // integrity: the flagged names ("" when none); sandbox: "on", or "off: why" for an --insecure run;
+  // overrides: the cells graded by hand, "grade_id=score; …"
   const cell = (r: ReturnType<Gradebook["submissions"]>[number], c: (typeof cols)[number]) =>
-    c === "integrity" ? integrityNames(r.integrity) : r[c];
+    c === "integrity" ? integrityNames(r.integrity) : c === "overrides" ? gb.overrides(r.student, r.notebook).join("; ") : r[c];
   for (const r of gb.submissions()) lines.push(cols.map((c) => csvField(cell(r, c))).join(","));
   writeFileAtomic(file, lines.join("\n") + "\n");
   return file;

@@ -56,7 +56,7 @@ describe("tlab grade", () => {
     expect((await tlab("grade", "override", "--gradebook", gb, "--student", "s1", "--cell", "explain", "--score", "7")).err).toMatch(/between 0 and 1/);
     // --student regrades one; the manual grade stays
     const again = await tlab("grade", "autograde", "--source", FIXTURE, "--submissions", subs, "--gradebook", gb, "--student", "s1", "--json", ...SANDBOX_FLAGS);
-    expect(JSON.parse(again.out).results[0]).toMatchObject({ student: "s1", score: 6, regraded: "--student" });
+    expect(JSON.parse(again.out).results[0]).toMatchObject({ student: "s1", score: 6, regraded: "--student", overrides: ["explain=1"] });
 
     const fb = path.join(tmp, "feedback");
     expect((await tlab("grade", "feedback", "--gradebook", gb, "--submissions", subs, "--out", fb)).code).toBe(0);
@@ -65,15 +65,20 @@ describe("tlab grade", () => {
     expect(page).not.toContain("square(-4)"); // the hidden test's code
     expect(page).toMatch(/not implemented/);
     expect(fs.readFileSync(path.join(fb, "s1", "squares.html"), "utf8")).toContain("Well argued.");
+    expect(fs.readFileSync(path.join(fb, "s1", "squares.html"), "utf8")).toContain("(graded by hand)");
 
     const csv = path.join(tmp, "grades.csv");
     const gs = path.join(tmp, "gradescope");
     expect((await tlab("grade", "export", "--gradebook", gb, "--csv", csv, "--gradescope", gs)).code).toBe(0);
     expect(fs.readFileSync(csv, "utf8").split("\n").slice(0, 3)).toEqual([
-      "student,notebook,score,max_score,status,message,graded_at,integrity,sandbox",
-      expect.stringMatching(SANDBOX_FLAGS.length ? /^s1,squares,6,6,ok,,.*,,off: / : /^s1,squares,6,6,ok,,.*,,on$/),
-      expect.stringMatching(/^s2,squares,2,6,ok,,/),
+      "student,notebook,score,max_score,status,message,graded_at,integrity,sandbox,overrides",
+      expect.stringMatching(SANDBOX_FLAGS.length ? /^s1,squares,6,6,ok,,.*,,"?off: .*,explain=1$/ : /^s1,squares,6,6,ok,,.*,,on,explain=1$/),
+      expect.stringMatching(/^s2,squares,2,6,ok,,.*,$/),
     ]);
+    // an override can be taken back
+    const cleared = await tlab("grade", "override", "--gradebook", gb, "--student", "s1", "--cell", "explain", "--clear");
+    expect(cleared.out).toMatch(/override cleared.*total 5\/6/);
+    expect((await tlab("grade", "override", "--gradebook", gb, "--student", "s1", "--cell", "explain", "--clear")).err).toMatch(/no override of "explain"/);
     const results = JSON.parse(fs.readFileSync(path.join(gs, "s2", "results.json"), "utf8"));
     expect(results.score).toBe(2);
     expect(results.tests[0]).toMatchObject({ name: "squares: test_square", score: 2, max_score: 2, visibility: "visible", output: "passed" });
