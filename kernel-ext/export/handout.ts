@@ -23,6 +23,8 @@ export interface HandoutOptions {
   file?: string;
   /** with shared assets: the URL prefix of the assets folder relative to the handout (default "assets") */
   assetBase?: string;
+  /** the footer's text in place of the run record (a feedback page speaks to a student: "Graded …") */
+  footer?: string;
 }
 
 export interface Handout {
@@ -182,6 +184,6 @@ export function renderHandout(notebook: Notebook, options: HandoutOptions = {}):
     `window.addEventListener("afterprint",function(){document.querySelectorAll("details[data-was-open]").forEach(function(d){d.open=d.getAttribute("data-was-open")==="true";d.removeAttribute("data-was-open");});});</script>`;
   const html = `<!DOCTYPE html>\n<html lang="en">\n<head>\n${head.join("\n")}\n</head>\n<body>\n<div class="layout">\n` +
     (tocHtml ? `<nav class="toc" aria-label="Contents"><div class="toc-title">Contents</div>${tocHtml}</nav>\n` : "") +
-    `<main>\n${parts.join("\n")}\n${runFooter(run, options.file, edition)}\n</main>\n</div>\n${printScript}\n</body>\n</html>\n`;
+    `<main>\n${parts.join("\n")}\n${options.footer !== undefined ? `<footer class="run-info">${escapeHtml(options.footer)}</footer>` : runFooter(run, options.file, edition)}\n</main>\n</div>\n${printScript}\n</body>\n</html>\n`;
   return { html, title, headings: env.headings, figures, formulas: env.mathCount, warnings, run };
 }

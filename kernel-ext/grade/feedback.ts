@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Cell, Notebook } from "../notebook";
+import { joinText } from "../notebook";
 import { readNotebook, writeFileAtomic } from "../notebook";
 import { nbgraderMeta } from "../export/editions";
 import { renderHandout } from "../export/handout";
@@ -32,7 +33,9 @@ export function feedbackNotebook(graded: Notebook, sub: SubmissionRow, grades: G
     delete (c.metadata as Record<string, unknown>).nbgrader;
     const hidden = Boolean(g?.hidden) || (nbgraderMeta(cell)?.grade && hasHiddenTests(cell));
     if (hidden && c.cell_type === "code") {
-      c.source = `// test "${id}" includes hidden tests: its code is not shown`;
+      // the graded notebook already holds the student edition's text of this cell (the visible asserts, redact.ts)
+      c.source = `${joinText(c.source).replace(/\s+$/, "")}\n// … and hidden tests: their code is not shown`;
+      // its outputs may quote a hidden assertion's message: the line below gives the result and the author's hint
       c.outputs = [];
     }
     cells.push(c);
@@ -55,7 +58,9 @@ export async function feedback(gradebook: string, submissions: string, out: stri
       if (!fs.existsSync(file)) continue; // missing or invalid submissions: nothing ran, the export says why
       const nb = feedbackNotebook(readNotebook(file), sub, gb.grades(sub.student, sub.notebook));
       delete (nb.metadata as Record<string, unknown>).tlab_grade;
-      const page = renderHandout(nb, { edition: "instructor", file: `${sub.notebook}.ipynb` });
+      const when = sub.graded_at ? new Date(sub.graded_at).toISOString().slice(0, 16).replace("T", " ") + " UTC" : "";
+      const footer = `Feedback for ${sub.student} on ${sub.notebook}.ipynb: ${sub.score} of ${sub.max_score} points${when ? `, graded ${when}` : ""}. Hidden tests show their name and result, not their code.`;
+      const page = renderHandout(nb, { edition: "instructor", file: `${sub.notebook}.ipynb`, footer });
       const target = path.join(out, sub.student, `${sub.notebook}.html`);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       writeFileAtomic(target, page.html);

@@ -1,5 +1,5 @@
 /** Points per grade cell from an executed notebook: full points when the test cell ran cleanly. */
-import type { CodeCell, Notebook } from "../notebook";
+import type { Cell, CodeCell, Notebook } from "../notebook";
 import { joinText } from "../notebook";
 import type { RunResult } from "../run";
 import { gradeId, isGrade, isSolution, points } from "./checksum";
@@ -45,7 +45,8 @@ export function scoreCells(nb: Notebook, run: Pick<RunResult, "cells" | "errors"
     if (st !== "ok") {
       const err = errors.get(index);
       const why = st === "timeout" ? "timed out" : st === "died" ? "the kernel died" : err ? `${err.ename}: ${err.evalue.split("\n")[0]}` : st;
-      grades.push({ grade_id: id, score: 0, max_score: max, status: "failed", message: isHidden ? "failed" : why, hidden: isHidden });
+      // a hidden test says only what its author wrote for students (metadata tlab.hint), never its code
+      grades.push({ grade_id: id, score: 0, max_score: max, status: "failed", message: isHidden ? hiddenMessage(cell) : why, hidden: isHidden });
       return;
     }
     const v = lastValue(cell as CodeCell);
@@ -56,4 +57,10 @@ export function scoreCells(nb: Notebook, run: Pick<RunResult, "cells" | "errors"
     grades.push({ grade_id: id, score: max, max_score: max, status: "passed", message: "passed", hidden: isHidden });
   });
   return grades;
+}
+
+/** "failed", with the author's words for students when the cell has them (metadata: "tlab": {"hint": "…"}). */
+function hiddenMessage(cell: Cell): string {
+  const hint = (cell.metadata as { tlab?: { hint?: unknown } }).tlab?.hint;
+  return typeof hint === "string" && hint.trim() ? `failed: ${hint.trim()}` : "failed";
 }

@@ -46,7 +46,7 @@ function source(): Notebook {
       code(
         "test_pearson",
         `assert.ok(close(pearson([1, 2, 3], [2, 4, 6]), 1), "a line has r = 1");\n// BEGIN HIDDEN TESTS\nconst xs = [1, 2, 3, 4, 5], ys = [2, 1, 4, 3, 7];\n${HIDDEN}\n// END HIDDEN TESTS`,
-        nbg("test_pearson", { grade: true, locked: true, points: 3 }),
+        { ...nbg("test_pearson", { grade: true, locked: true, points: 3 }), tlab: { hint: "check r on data that is not a straight line" } },
       ),
     ],
   };
@@ -146,7 +146,7 @@ describe("tamper-proof tests", () => {
   it("control: a right answer gets full points and no flag; a wrong one fails the hidden test", () => {
     expect(get("right")).toMatchObject({ status: "ok", score: 3, integrity: "" });
     expect(get("wrong-honest")).toMatchObject({ status: "ok", score: 0 });
-    expect(test("wrong-honest")).toMatchObject({ status: "failed", message: "failed", hidden: true });
+    expect(test("wrong-honest")).toMatchObject({ status: "failed", message: "failed: check r on data that is not a straight line", hidden: true });
   });
 
   it("1. a redefined helper is put back before the test, and flagged", () => {
@@ -215,6 +215,12 @@ describe("no hidden test line in anything returned to a student", () => {
     gb.close();
     for (const s of Object.keys(ATTACKS)) files.push(path.join(subs, s, "pearson.graded.ipynb"));
     expect(pages.length).toBe(Object.keys(ATTACKS).length);
+    // the student's page teaches: the visible asserts, the author's hint for the hidden test, a student's footer
+    const page = fs.readFileSync(pages.find((p) => p.includes(`${path.sep}wrong-honest${path.sep}`))!, "utf8");
+    expect(page).toContain("a line has r = 1");
+    expect(page).toContain("failed: check r on data that is not a straight line");
+    expect(page).toMatch(/Feedback for wrong-honest on pearson\.ipynb: 0 of 3 points/);
+    expect(page).not.toMatch(/unknown backend|instructor edition/);
     for (const f of files) {
       const text = fs.readFileSync(f, "utf8");
       for (const l of lines) {
