@@ -66,6 +66,8 @@ export async function gradeCommand(args: string[]): Promise<number> {
       const { validate } = await import("./validate");
       const v = await validate(positionals[0], num(values.timeout, "--timeout"));
       out(Boolean(values.json), v, () => {
+        if (v.setup) console.log(`SETUP  ${v.setup}`);
+        for (const e of v.errors) console.log(`ERROR  cell ${e.cell}${e.grade_id ? ` (${e.grade_id})` : ""}: ${e.code ? `${e.code} ` : ""}${e.message}\n${e.detail.split("\n").map((l) => `       ${l}`).join("\n")}`);
         for (const g of v.grades) {
           const pts = g.score === null ? `?/${g.max_score}` : `${g.score}/${g.max_score}`;
           console.log(`  ${g.status === "passed" ? "PASS" : g.status === "partial" ? "PART" : g.status === "manual" ? "HAND" : "FAIL"}  ${g.grade_id}  ${pts}${g.status === "passed" ? "" : `  ${g.message}`}`);

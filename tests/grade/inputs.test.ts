@@ -73,4 +73,21 @@ describe("grading inputs", () => {
     expect(findSubmission(path.join(dir, "b"), "squares")).toEqual({ ambiguous: expect.stringMatching(/squares - Copy\.ipynb, squares copy 2\.ipynb/) });
     expect(findSubmission(path.join(dir, "c"), "squares")).toEqual({ missing: expect.stringMatching(/no squares\.ipynb .*found cubes\.ipynb/) });
   });
+
+  it("validate shows an answer cell's own error, and the test that depends on it says so", async () => {
+    const file = writeSubmission(path.join(tmp, "validate"), "s1", submission({ ...RIGHT, square: RIGHT.square + "\nconst oops: string = 5;" }));
+    const v = await validate(file, 60);
+    expect(v.errors).toEqual([expect.objectContaining({ grade_id: "square", code: "TS2322", message: expect.stringMatching(/not assignable/) })]);
+    const square = v.errors[0].cell;
+    expect(v.grades.find((g) => g.grade_id === "test_square")!.message).toMatch(new RegExp(`depends on \`square\`, which failed in cell ${square} \\("square"\\): TS2322`));
+    expect(v.grades.find((g) => g.grade_id === "test_total")!.status).toBe("passed");
+  }, 120_000);
+
+  it("validate reports a library it cannot find first, with the fix", async () => {
+    const nb = submission(RIGHT);
+    nb.cells.splice(1, 0, { cell_type: "code", id: "lib", metadata: {}, source: 'import * as nothere from "transferlab-not-installed";', outputs: [], execution_count: null });
+    const file = writeSubmission(path.join(tmp, "validate-lib"), "s1", nb);
+    const v = await validate(file, 60);
+    expect(v.setup).toMatch(/cannot find the library "transferlab-not-installed" from .*: install the course kit there/);
+  }, 120_000);
 });
