@@ -14,7 +14,7 @@ import { joinText, readNotebook, writeNotebookAtomic } from "../notebook";
 import { runNotebook, type RunResult } from "../run";
 import { checkSource, releaseEdition } from "./assign";
 import { gradeId } from "./checksum";
-import { Gradebook, type SubmissionRow, type SubmissionStatus } from "./gradebook";
+import { Gradebook, gradedNotebook, type SubmissionRow, type SubmissionStatus } from "./gradebook";
 import { capOutputs } from "./outputs";
 import { readGuards } from "./guard";
 import { checkIntegrity, declaresForbidden, testsOf, type IntegrityFinding, type IntegrityMode } from "./integrity";
@@ -391,7 +391,9 @@ async function gradeOne(student: string, source: Source, ctx: Context): Promise<
     const { user, pidNamespace, netNamespace, mountNamespace, off } = sb.isolation;
     const sandbox = { user, pidNamespace, netNamespace, mountNamespace, ...(off.length ? { off } : {}), limits: sb.limits };
     (graded.notebook.metadata as Record<string, unknown>).tlab_grade = { student, status, tampering, integrity, hidden: restored.hidden, grades, sandbox };
-    writeNotebookAtomic(path.join(dir, `${source.name}.graded.ipynb`), graded.notebook);
+    const target = gradedNotebook(options.gradebook, student, source.name);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    writeNotebookAtomic(target, graded.notebook);
     return { ...gb.record(row(student, source, status, notes.join("; "), tampering, secs(), options.submissions, integrity), grades), grades };
   } finally {
     await kernel.client.shutdown();

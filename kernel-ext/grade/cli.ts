@@ -13,7 +13,8 @@ export const GRADE_USAGE = `usage:
              and mount namespaces); --insecure grades anyway and records the sandbox as off
   tlab grade override --gradebook F --student ID --cell GRADE_ID --score N [--comment TEXT] [--notebook NAME]
   tlab grade override --gradebook F --student ID --cell GRADE_ID --clear   the autograder's score again
-  tlab grade feedback --gradebook FILE.sqlite --submissions DIR --out DIR
+  tlab grade feedback --gradebook FILE.sqlite --out DIR
+             (graded notebooks: graded/<gradebook name>/<student>/<notebook>.ipynb beside the gradebook)
   tlab grade export --gradebook FILE.sqlite [--csv OUT.csv] [--gradescope OUT_DIR]
   every subcommand takes --json for machine-readable output`;
 
@@ -219,7 +220,8 @@ export async function gradeCommand(args: string[]): Promise<number> {
     case "feedback": {
       const { values } = parse(rest, { gradebook: { type: "string" }, submissions: { type: "string" }, out: { type: "string" } });
       const { feedback } = await import("./feedback");
-      const pages = await feedback(need(values.gradebook, "--gradebook"), need(values.submissions, "--submissions"), need(values.out, "--out"));
+      // (--submissions is still accepted: the graded notebooks are found beside the gradebook now)
+      const pages = await feedback(need(values.gradebook, "--gradebook"), need(values.out, "--out"));
       out(Boolean(values.json), { pages }, () => console.log(`tlab grade feedback: ${pages.length} page(s) in ${values.out}`));
       return 0;
     }

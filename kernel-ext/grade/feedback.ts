@@ -10,7 +10,7 @@ import { joinText } from "../notebook";
 import { readNotebook, writeFileAtomic } from "../notebook";
 import { nbgraderMeta } from "../export/editions";
 import { renderHandout } from "../export/handout";
-import { Gradebook, type GradeRow, type SubmissionRow } from "./gradebook";
+import { Gradebook, gradedNotebook, type GradeRow, type SubmissionRow } from "./gradebook";
 import { gradeId } from "./checksum";
 import { hasHiddenTests } from "./restore";
 
@@ -49,12 +49,12 @@ export function feedbackNotebook(graded: Notebook, sub: SubmissionRow, grades: G
   return { ...graded, cells, metadata: { ...graded.metadata } };
 }
 
-export async function feedback(gradebook: string, submissions: string, out: string): Promise<string[]> {
+export async function feedback(gradebook: string, out: string): Promise<string[]> {
   const gb = new Gradebook(gradebook, { mustExist: true });
   const pages: string[] = [];
   try {
     for (const sub of gb.submissions()) {
-      const file = path.join(submissions, sub.student, `${sub.notebook}.graded.ipynb`);
+      const file = gradedNotebook(gradebook, sub.student, sub.notebook);
       if (!fs.existsSync(file)) continue; // missing or invalid submissions: nothing ran, the export says why
       const nb = feedbackNotebook(readNotebook(file), sub, gb.grades(sub.student, sub.notebook));
       delete (nb.metadata as Record<string, unknown>).tlab_grade;

@@ -61,6 +61,17 @@ export interface RunRow {
   sandbox: string;
 }
 
+/**
+ * Where a gradebook keeps its graded notebooks: `graded/<gradebook name>/<student>/<notebook>.ipynb` beside
+ * the gradebook file. Never inside the students' submissions folder, and one folder per gradebook, so a run
+ * with another gradebook overwrites none of them. They hold the student edition's text of hidden tests
+ * and no hidden-test output (redact.ts); feedback pages are made from them.
+ */
+export function gradedNotebook(gradebook: string, student: string, notebook: string): string {
+  const file = path.resolve(gradebook);
+  return path.join(path.dirname(file), "graded", path.basename(file).replace(/\.[^.]*$/, ""), student, `${notebook}.ipynb`);
+}
+
 export class Gradebook {
   readonly db: Database.Database;
   constructor(readonly file: string, options: { mustExist?: boolean } = {}) {

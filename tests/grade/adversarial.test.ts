@@ -9,7 +9,7 @@ import * as path from "path";
 import type { Notebook } from "../../kernel-ext/notebook";
 import { autograde, type GradedSubmission } from "../../kernel-ext/grade/autograde";
 import { gradeId } from "../../kernel-ext/grade/checksum";
-import { Gradebook } from "../../kernel-ext/grade/gradebook";
+import { Gradebook, gradedNotebook } from "../../kernel-ext/grade/gradebook";
 import { FIXTURE, INSECURE, RIGHT, skipped, submission, writeSubmission } from "./helpers";
 
 let tmp: string, sourceFile: string, subs: string, gradebook: string;
@@ -94,9 +94,11 @@ describe("autograde: scores", () => {
     expect(cell("typeerror", "test_total")).toMatchObject({ score: 3, status: "passed" });
   });
   it("the stub scores zero", () => expect(get("stub")).toMatchObject({ status: "ok", score: 0 }));
-  it("writes the graded notebook next to the submission", () => {
-    const nb = JSON.parse(fs.readFileSync(path.join(subs, "right", "squares.graded.ipynb"), "utf8"));
+  it("writes the graded notebook beside the gradebook, never into the submissions", () => {
+    const nb = JSON.parse(fs.readFileSync(gradedNotebook(gradebook, "right", "squares"), "utf8"));
     expect(nb.metadata.tlab_grade.status).toBe("ok");
+    expect(gradedNotebook(gradebook, "right", "squares")).toBe(path.join(tmp, "graded", "gradebook", "right", "squares.ipynb"));
+    expect(fs.readdirSync(path.join(subs, "right"))).toEqual(["squares.ipynb"]);
   });
   it("lists roster students without a submission and empty folders as missing", () => {
     expect(get("absent")).toMatchObject({ status: "missing", score: 0 });
@@ -147,7 +149,7 @@ describe("autograde: adversarial submissions", () => {
     }
     expect(get("spawn-child").status).toBe("ok");
     // they did run while the kernel lived
-    expect(fs.readFileSync(path.join(subs, "spawn-child", "squares.graded.ipynb"), "utf8")).toContain("children [ true, true ]");
+    expect(fs.readFileSync(gradedNotebook(gradebook, "spawn-child", "squares"), "utf8")).toContain("children [ true, true ]");
   });
   it("process.exit() is recorded as a crash", () => {
     expect(get("exit").status).toBe("crashed");
@@ -160,7 +162,7 @@ describe("autograde: adversarial submissions", () => {
       expect(run.off.length).toBeGreaterThan(0);
       return;
     }
-    const graded = fs.readFileSync(path.join(subs, "read-source", "squares.graded.ipynb"), "utf8");
+    const graded = fs.readFileSync(gradedNotebook(gradebook, "read-source", "squares"), "utf8");
     // the course folder is 0755/0644 here: only the mount namespace keeps it out of sight
     for (const p of [sourceFile, path.join(subs, "right", "squares.ipynb"), os.homedir(), path.resolve(__dirname, "..", "..", "notebooks")]) {
       expect(graded).toContain(`denied ${p} ENOENT`);
@@ -170,7 +172,7 @@ describe("autograde: adversarial submissions", () => {
     expect(parent).not.toBeNull();
     expect(graded).not.toContain("BEGIN SOLUTION");
     expect(get("read-source").score).toBe(5);
-    expect(fs.readFileSync(path.join(subs, "overwrite-gradebook", "squares.graded.ipynb"), "utf8")).toMatch(/ENOENT|EACCES|permission denied/i);
+    expect(fs.readFileSync(gradedNotebook(gradebook, "overwrite-gradebook", "squares"), "utf8")).toMatch(/ENOENT|EACCES|permission denied/i);
     const gb = new Gradebook(gradebook, { mustExist: true });
     expect(gb.submissions().length).toBe(results.size);
     gb.close();
@@ -182,7 +184,7 @@ describe("autograde: adversarial submissions", () => {
       return;
     }
     const cap = run.limits!.processes!;
-    const graded = fs.readFileSync(path.join(subs, "fork-bomb", "squares.graded.ipynb"), "utf8");
+    const graded = fs.readFileSync(gradedNotebook(gradebook, "fork-bomb", "squares"), "utf8");
     const m = /fork bomb: started (\d+) then (\S+)/.exec(graded);
     expect(m).not.toBeNull();
     // node's own threads count against the cap too
@@ -194,7 +196,7 @@ describe("autograde: adversarial submissions", () => {
     expect(get("network").status).toBe("ok");
     expect(cell("network", "test_total").status).toBe("passed");
     const run = sandboxOfRun();
-    const graded = fs.readFileSync(path.join(subs, "network", "squares.graded.ipynb"), "utf8");
+    const graded = fs.readFileSync(gradedNotebook(gradebook, "network", "squares"), "utf8");
     if (run.netNamespace) {
       // its own network namespace: the loopback there is not the host's, and nothing else is up
       expect(graded).toMatch(/host loopback failed: (ENETUNREACH|ECONNREFUSED)/);
@@ -219,9 +221,9 @@ describe("autograde: adversarial submissions", () => {
   });
   it("a 100 MB output is truncated with a note", () => {
     expect(get("huge-output").message).toMatch(/output truncated/);
-    const size = fs.statSync(path.join(subs, "huge-output", "squares.graded.ipynb")).size;
+    const size = fs.statSync(gradedNotebook(gradebook, "huge-output", "squares")).size;
     expect(size).toBeLessThan(1024 * 1024);
-    expect(fs.readFileSync(path.join(subs, "huge-output", "squares.graded.ipynb"), "utf8")).toMatch(/output truncated/);
+    expect(fs.readFileSync(gradedNotebook(gradebook, "huge-output", "squares"), "utf8")).toMatch(/output truncated/);
   });
   it("a timer throwing after its cell finished is recorded against that cell; the next cell is not failed", () => {
     const r = get("late-throw");
@@ -229,7 +231,7 @@ describe("autograde: adversarial submissions", () => {
     expect(cell("late-throw", "test_square").status).toBe("passed");
     expect(cell("late-throw", "test_total").status).toBe("passed");
     expect(r.score).toBe(5);
-    const nb = JSON.parse(fs.readFileSync(path.join(subs, "late-throw", "squares.graded.ipynb"), "utf8")) as Notebook;
+    const nb = JSON.parse(fs.readFileSync(gradedNotebook(gradebook, "late-throw", "squares"), "utf8")) as Notebook;
     const squareCell = nb.cells.findIndex((c) => gradeId(c) === "square");
     expect(r.message).toContain(`cell ${squareCell + 1}: a timer or promise it left behind threw after the cell had finished, Error: thrown by a timer after the cell`);
     // the error output sits under the cell that scheduled the timer, saying so; no other cell has one

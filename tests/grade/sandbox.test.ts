@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { autograde } from "../../kernel-ext/grade/autograde";
+import { gradedNotebook } from "../../kernel-ext/grade/gradebook";
 import { groupRssKb } from "../../kernel-ext/grade/launcher";
 import { FIXTURE, INSECURE, RIGHT, submission, writeSubmission } from "./helpers";
 
@@ -37,9 +38,9 @@ describe("grading sandbox", () => {
       const byStudent = Object.fromEntries(results.map((r) => [r.student, r]));
       expect(byStudent.slow.status).toBe("timeout");
       expect(byStudent.slow.message).toMatch(/longer than 12 s/);
-      const out = outputsOf(path.join(subs, "env", "squares.graded.ipynb"));
+      const out = outputsOf(gradedNotebook(path.join(tmp, "gb.sqlite"), "env", "squares"));
       expect(out).not.toContain("hunter2-secret");
-      const line = /^\{"env".*$/m.exec(streams(path.join(subs, "env", "squares.graded.ipynb")));
+      const line = /^\{"env".*$/m.exec(streams(gradedNotebook(path.join(tmp, "gb.sqlite"), "env", "squares")));
       expect(line).not.toBeNull();
       const seen = JSON.parse(line![0]);
       expect(seen.env.HOME).toBe(seen.cwd);

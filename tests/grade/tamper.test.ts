@@ -13,7 +13,7 @@ import { autograde, type GradedSubmission } from "../../kernel-ext/grade/autogra
 import { releaseEdition } from "../../kernel-ext/grade/assign";
 import { gradeId } from "../../kernel-ext/grade/checksum";
 import { feedback } from "../../kernel-ext/grade/feedback";
-import { Gradebook } from "../../kernel-ext/grade/gradebook";
+import { Gradebook, gradedNotebook } from "../../kernel-ext/grade/gradebook";
 import { hiddenLines } from "../../kernel-ext/grade/redact";
 import { exportCsv, exportGradescope } from "../../kernel-ext/grade/report";
 import { INSECURE as insecure, skipped, writeSubmission } from "./helpers";
@@ -140,7 +140,7 @@ const get = (s: string) => {
   return r;
 };
 const test = (s: string) => get(s).grades.find((g) => g.grade_id === "test_pearson")!;
-const graded = (s: string) => fs.readFileSync(path.join(subs, s, "pearson.graded.ipynb"), "utf8");
+const graded = (s: string) => fs.readFileSync(gradedNotebook(gradebook, s, "pearson"), "utf8");
 
 describe("tamper-proof tests", () => {
   it("control: a right answer gets full points and no flag; a wrong one fails the hidden test", () => {
@@ -209,11 +209,11 @@ describe("no hidden test line in anything returned to a student", () => {
     const lines = hiddenLines(src);
     expect(lines).toContain(HIDDEN);
     const out = path.join(tmp, "returned");
-    const pages = await feedback(gradebook, subs, path.join(out, "feedback"));
+    const pages = await feedback(gradebook, path.join(out, "feedback"));
     const gb = new Gradebook(gradebook, { mustExist: true });
     const files = [...pages, exportCsv(gb, path.join(out, "grades.csv")), ...exportGradescope(gb, path.join(out, "gradescope"))];
     gb.close();
-    for (const s of Object.keys(ATTACKS)) files.push(path.join(subs, s, "pearson.graded.ipynb"));
+    for (const s of Object.keys(ATTACKS)) files.push(gradedNotebook(gradebook, s, "pearson"));
     expect(pages.length).toBe(Object.keys(ATTACKS).length);
     // the student's page teaches: the visible asserts, the author's hint for the hidden test, a student's footer
     const page = fs.readFileSync(pages.find((p) => p.includes(`${path.sep}wrong-honest${path.sep}`))!, "utf8");
