@@ -1,6 +1,6 @@
 /**
  * transferlab: the transfer learning methods of the lecture on TensorFlow.js.
- * `import * as tl from "transferlab"` — see DESIGN.md for the contract and README.md for a tour.
+ * `import * as tl from "transferlab"` — see docs/design.md for the contract and README.md for a tour.
  */
 import * as tf from "@tensorflow/tfjs";
 
@@ -14,6 +14,9 @@ export { useBestBackend, currentBackend, backendReport, strictAsync, BACKENDS, B
 export { Random } from "./random";
 export { Matrix, Labels, toTensor2D, toLabels, toLabelsAsync, readFloat32 } from "./tensor";
 export { checkOptions } from "./options";
+export {
+  TransferlabError, InvalidOptionError, ShapeMismatchError, NotFittedError, ConvergenceWarning, SolverStatus,
+} from "./errors";
 export * from "./data";
 export { trainTestSplit, labelledPerClass, takeRows, takeLabels, concatDomains, IndexSplit } from "./splits";
 export { kernelMatrix, medianHeuristicGamma, medianHeuristicGammaAsync, KernelKind, KERNEL_KINDS, KernelOptions } from "./kernels";

@@ -1,5 +1,5 @@
 /**
- * The two input shapes every method accepts (DESIGN.md): a matrix is a tf.Tensor2D or number[][]
+ * The two input shapes every method accepts (docs/design.md): a matrix is a tf.Tensor2D or number[][]
  * (rows are samples), labels are a tf.Tensor1D or any array-like of numbers.
  */
 import * as tf from "@tensorflow/tfjs";

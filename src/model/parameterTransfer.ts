@@ -136,7 +136,7 @@ export class ParameterTransfer {
   }
 
   /**
-   * The whole transfer in one call (the TrAdaBoost shape of DESIGN.md): a logistic regression on the source
+   * The whole transfer in one call (the TrAdaBoost shape of docs/design.md): a logistic regression on the source
    * (Xs, ys) with `sourceLambda`, then the target model on (XtLabelled, ytLabelled) pulled towards it; returns
    * labels for XtTest.
    */

@@ -147,7 +147,7 @@ export class TransEMDT {
     return this;
   }
 
-  /** `fit` then the adapted tree's labels for the target (DESIGN.md: `fitPredict(Xs, ys, Xt)`). */
+  /** `fit` then the adapted tree's labels for the target (docs/design.md: `fitPredict(Xs, ys, Xt)`). */
   async fitPredict(Xs: Matrix | Rows, ys: Labels, Xt: Matrix | Rows): Promise<Int32Array> {
     const T = toRows(Xt, "Xt");
     await this.fit(Xs, ys, T);
