@@ -8,6 +8,7 @@ import { checkOptions, requireInteger } from "../options";
 import { Random } from "../random";
 import { Labels, Matrix, assertFinite, disposeIfCreated, toTensor2D } from "../tensor";
 import { Classifier, checkLabelCount, checkSampleWeight, encodeLabels } from "./classifier";
+import { InvalidOptionError, NotFittedError, ShapeMismatchError } from "../errors";
 
 export interface DecisionTreeOptions {
   /** depth of the deepest leaf (a stump has depth 1); default 5 */
@@ -79,13 +80,13 @@ export class DecisionTree implements Classifier {
 
   /** The leaf each row of X falls into. */
   private async leaves(X: Matrix): Promise<Int32Array> {
-    if (this.nodes.length === 0) throw new Error(`${this.constructor.name}: call fit(X, y) before predict`);
+    if (this.nodes.length === 0) throw new NotFittedError(`${this.constructor.name}: call fit(X, y) before predict`);
     const Xt = toTensor2D(X, "X");
     let data: Float32Array | Int32Array | Uint8Array;
     let n: number;
     try {
       if (Xt.shape[1] !== this.features) {
-        throw new Error(`${this.constructor.name}.predict: X has ${Xt.shape[1]} features but the training data had ${this.features}`);
+        throw new ShapeMismatchError(`${this.constructor.name}.predict: X has ${Xt.shape[1]} features but the training data had ${this.features}`);
       }
       n = Xt.shape[0];
       data = await Xt.data();
@@ -135,7 +136,7 @@ export class DecisionStump extends DecisionTree {
   constructor(options?: Omit<DecisionTreeOptions, "maxDepth">) {
     const depth = (options as { maxDepth?: unknown } | undefined)?.maxDepth;
     if (depth !== undefined && depth !== 1) {
-      throw new Error('DecisionStump: option "maxDepth" is fixed at 1; use DecisionTree for deeper trees');
+      throw new InvalidOptionError('DecisionStump: option "maxDepth" is fixed at 1; use DecisionTree for deeper trees');
     }
     super({ ...(options ?? {}), maxDepth: 1 }, "DecisionStump");
   }
