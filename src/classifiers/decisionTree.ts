@@ -24,7 +24,7 @@ export interface DecisionTreeOptions {
 const DEFAULTS = { maxDepth: 5, minSamplesLeaf: 1, maxFeatures: undefined as number | undefined, seed: 0 };
 
 /** One node of the fitted tree; leaves have feature −1. */
-interface Node {
+export interface DecisionTreeNode {
   feature: number;
   threshold: number;
   left: number;
@@ -47,7 +47,7 @@ export class DecisionTree implements Classifier {
   /** the distinct training labels, ascending; column j of `predictProba` is `classes[j]` */
   classes: Int32Array = new Int32Array(0);
   /** the fitted nodes, root first */
-  nodes: Node[] = [];
+  nodes: DecisionTreeNode[] = [];
   private features = 0;
 
   constructor(options?: DecisionTreeOptions, className = "DecisionTree") {
@@ -147,7 +147,7 @@ class Grower {
   /** sorted[f·n + r]: the sample of rank r along feature f */
   private readonly sorted: Int32Array;
   private readonly member: Int32Array;
-  private readonly nodes: Node[] = [];
+  private readonly nodes: DecisionTreeNode[] = [];
   private readonly rng: Random;
 
   constructor(
@@ -175,7 +175,7 @@ class Grower {
     this.rng = new Random(opts.seed);
   }
 
-  grow(): Node[] {
+  grow(): DecisionTreeNode[] {
     this.split(Int32Array.from({ length: this.n }, (_, i) => i), 0);
     return this.nodes;
   }

@@ -7,4 +7,4 @@ export type { LogisticRegressionOptions, FitInfo } from "./logisticRegression";
 export { minimizeLbfgs } from "../optim/lbfgs";
 export type { LbfgsOptions, LbfgsResult, Objective } from "../optim/lbfgs";
 export { DecisionTree, DecisionStump } from "./decisionTree";
-export type { DecisionTreeOptions } from "./decisionTree";
+export type { DecisionTreeOptions, DecisionTreeNode } from "./decisionTree";

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { useBestBackend } from "../../src/backend";
 import { LogisticRegression, OneNearestNeighbor } from "../../src/classifiers";
 import { accuracy, mmd } from "../../src/metrics";
-import { loadOfficeDomain } from "./helpers";
+import { loadOfficeDomain } from "../helpers/compute";
 
 describe("Office-Caltech10 SURF, Caltech → Amazon", () => {
   let Xs: tf.Tensor2D, Xt: tf.Tensor2D, ys: Int32Array, yt: Int32Array;
