@@ -6,8 +6,9 @@
  * - `InvalidOptionError`: an unknown option, or an option of the wrong type or range;
  * - `ShapeMismatchError`: arrays whose shapes or lengths do not fit together;
  * - `NotFittedError`: a method used before `fit`;
- * - `ConvergenceWarning`: not thrown; emitted once per solver and caller through `process.emitWarning` (Node
- *   prints it on stderr; `process.on("warning", …)` sees it) when an iterative solve stopped without converging.
+ * - `ConvergenceWarning`: not thrown; its message is emitted once per solver and caller through
+ *   `process.emitWarning(message, "ConvergenceWarning")` (Node prints it on stderr; `process.on("warning", …)` sees
+ *   it with `name === "ConvergenceWarning"`) when an iterative solve stopped without converging.
  */
 
 export class TransferlabError extends Error {
@@ -57,7 +58,8 @@ export function warnIfNotConverged(
   if (warned.has(key)) return null;
   warned.add(key);
   const warning = new ConvergenceWarning(where, solver, result.status, result.residual, result.iterations);
-  process.emitWarning(warning);
+  // as a string with its type: an Error from another realm (jest's, a vm context) is refused by emitWarning
+  process.emitWarning(warning.message, "ConvergenceWarning");
   return warning;
 }
 

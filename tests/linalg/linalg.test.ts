@@ -151,10 +151,8 @@ describe("top-k eigenpairs by block Lanczos (float32 on the TF backend)", () => 
     const warn = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
     const r = symmetricEigs(A, 5, { which: "smallest", denseLimit: 0, maxIterations: 3, refine: 0 });
     expect(r.converged).toBe(false);
-    expect(warn).toHaveBeenCalledWith(expect.objectContaining({
-      name: "ConvergenceWarning",
-      message: expect.stringMatching(/^symmetricEigs: block Lanczos did not converge \(iteration-limit after 3 iterations, residual /),
-    }));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/^symmetricEigs: block Lanczos did not converge \(iteration-limit after 3 iterations, residual /), "ConvergenceWarning");
     warn.mockRestore();
   });
 
