@@ -1,5 +1,5 @@
 /**
- * The `tlab` command (DESIGN.md's command-line contract): kernel install/uninstall, run, start.
+ * The `tlab` command (docs/design.md's command-line contract): kernel install/uninstall, run, start.
  * run/ and kernel/ load zeromq's native addon, so they are required lazily, per command.
  */
 import * as fs from "fs";

@@ -34,7 +34,7 @@ async function tryNative(): Promise<string | null> {
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0];
     return /Cannot find module '@tensorflow\/tfjs-node-gpu'/.test(msg)
-      ? "@tensorflow/tfjs-node-gpu is not installed (optional; needs CUDA and libtensorflow, see README)"
+      ? "@tensorflow/tfjs-node-gpu is not installed (optional; needs CUDA and libtensorflow, see docs/backends.md)"
       : `@tensorflow/tfjs-node-gpu failed to load: ${msg}`;
   }
   if (tf.findBackend("tensorflow") == null) return "the tensorflow backend did not register";
@@ -62,7 +62,19 @@ function vulkanMissing(): boolean {
 // the `webgpu` package is an ES module: a real import(), which TypeScript's CommonJS output would turn into require()
 const importEsm = new Function("specifier", "return import(specifier)") as (s: string) => Promise<Record<string, unknown>>;
 
+/** Whether a package is installed where Node would look from here (without loading it: webgpu is ESM-only). */
+function installed(name: string): boolean {
+  return (require.resolve.paths(name) ?? []).some((dir) => fs.existsSync(path.join(dir, name, "package.json")));
+}
+
+/** the optional peers the webgpu backend needs (not installed by default: 150 MB, and slower than wasm at batch 32) */
+const WEBGPU_PACKAGES = ["webgpu@0.6.2", "@tensorflow/tfjs-backend-webgpu@4.22.0"];
+
 async function tryWebgpu(): Promise<string | null> {
+  const missing = WEBGPU_PACKAGES.filter((p) => !installed(p.slice(0, p.lastIndexOf("@"))));
+  if (missing.length > 0) {
+    return `${missing.map((p) => p.slice(0, p.lastIndexOf("@"))).join(" and ")} not installed (optional: npm install ${WEBGPU_PACKAGES.join(" ")}; see docs/backends.md)`;
+  }
   if (process.env.TL_WEBGPU_PROBE !== "1" && vulkanMissing()) {
     return "no Vulkan loader (libvulkan.so.1 not found; Dawn needs it on Linux — install the GPU driver's Vulkan ICD, or TL_WEBGPU_PROBE=1 to try anyway)";
   }

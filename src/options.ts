@@ -1,8 +1,9 @@
 /**
- * Option objects (DESIGN.md, "the algorithm API"): every constructor and function takes one options object
+ * Option objects (docs/design.md, "the algorithm API"): every constructor and function takes one options object
  * with documented defaults; an unknown key is an error that lists the valid ones, so a typo such as
- * `lamda` fails loudly instead of silently running with the default.
+ * `lamda` fails loudly instead of silently running with the default. Failures are `InvalidOptionError`s.
  */
+import { InvalidOptionError } from "./errors";
 
 /** Edit distance, to suggest the option a typo most likely meant. */
 function editDistance(a: string, b: string): number {
@@ -31,7 +32,7 @@ function editDistance(a: string, b: string): number {
 export function checkOptions<T extends object>(className: string, given: object | undefined | null, defaults: T): T {
   if (given === undefined || given === null) return { ...defaults };
   if (typeof given !== "object" || Array.isArray(given)) {
-    throw new Error(`${className}: options must be an object such as { ${Object.keys(defaults).join(", ")} }, got ${Array.isArray(given) ? "an array" : typeof given}`);
+    throw new InvalidOptionError(`${className}: options must be an object such as { ${Object.keys(defaults).join(", ")} }, got ${Array.isArray(given) ? "an array" : typeof given}`);
   }
   const valid = Object.keys(defaults);
   const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
@@ -42,16 +43,16 @@ export function checkOptions<T extends object>(className: string, given: object 
         return best === null || d < best.d ? { key: k, d } : best;
       }, null);
       const hint = closest !== null && closest.d <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${closest.key}"?)` : "";
-      throw new Error(`${className}: unknown option "${key}"${hint}; valid options: ${valid.join(", ")}`);
+      throw new InvalidOptionError(`${className}: unknown option "${key}"${hint}; valid options: ${valid.join(", ")}`);
     }
     if (value === undefined) continue;
     const fallback = (defaults as Record<string, unknown>)[key];
     const expected = typeof fallback;
     if ((expected === "number" || expected === "boolean" || expected === "string") && typeof value !== expected) {
-      throw new Error(`${className}: option "${key}" must be a ${expected}, got ${typeof value} (${String(value)})`);
+      throw new InvalidOptionError(`${className}: option "${key}" must be a ${expected}, got ${typeof value} (${String(value)})`);
     }
     if (expected === "number" && !Number.isFinite(value as number)) {
-      throw new Error(`${className}: option "${key}" must be a finite number, got ${String(value)}`);
+      throw new InvalidOptionError(`${className}: option "${key}" must be a finite number, got ${String(value)}`);
     }
     merged[key] = value;
   }
@@ -61,13 +62,13 @@ export function checkOptions<T extends object>(className: string, given: object 
 /** Throws unless `value` is a finite number > 0, naming the option. */
 export function requirePositive(className: string, name: string, value: number): void {
   if (!(Number.isFinite(value) && value > 0)) {
-    throw new Error(`${className}: option "${name}" must be a finite number > 0, got ${value}`);
+    throw new InvalidOptionError(`${className}: option "${name}" must be a finite number > 0, got ${value}`);
   }
 }
 
 /** Throws unless `value` is an integer ≥ `min`, naming the option. */
 export function requireInteger(className: string, name: string, value: number, min = 1): void {
   if (!(Number.isInteger(value) && value >= min)) {
-    throw new Error(`${className}: option "${name}" must be an integer ≥ ${min}, got ${value}`);
+    throw new InvalidOptionError(`${className}: option "${name}" must be an integer ≥ ${min}, got ${value}`);
   }
 }

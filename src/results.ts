@@ -4,10 +4,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { dataDir } from "./data/domains";
+import { projectDir } from "./data/domains";
 
 export function resultsDir(): string {
-  return process.env.TL_RESULTS_DIR ? path.resolve(process.env.TL_RESULTS_DIR) : path.join(path.dirname(dataDir()), "dist", "results");
+  return process.env.TL_RESULTS_DIR ? path.resolve(process.env.TL_RESULTS_DIR) : path.join(projectDir(), "dist", "results");
 }
 
 /** Write `results` (plain JSON data) for `notebook`, atomically, with the date and TL_QUICK flag. */

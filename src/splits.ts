@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "./random";
 import { Labels, Matrix, toLabels, toTensor2D } from "./tensor";
+import { ShapeMismatchError } from "./errors";
 
 export interface IndexSplit {
   /** row indices of the first part (train / labelled) */
@@ -67,7 +68,7 @@ export function takeLabels(y: Labels, indices: ArrayLike<number>): Int32Array {
 
 /** Stack two labelled sets (e.g. source + the few labelled target samples). */
 export function concatDomains(a: { X: tf.Tensor2D; y: ArrayLike<number> }, b: { X: tf.Tensor2D; y: ArrayLike<number> }): { X: tf.Tensor2D; y: Int32Array } {
-  if (a.X.shape[1] !== b.X.shape[1]) throw new Error(`concatDomains: ${a.X.shape[1]} vs ${b.X.shape[1]} features`);
+  if (a.X.shape[1] !== b.X.shape[1]) throw new ShapeMismatchError(`concatDomains: ${a.X.shape[1]} vs ${b.X.shape[1]} features`);
   return { X: tf.concat([a.X, b.X], 0), y: Int32Array.from([...Array.from(a.y), ...Array.from(b.y)]) };
 }
 

@@ -1,8 +1,9 @@
 /**
- * The two input shapes every method accepts (DESIGN.md): a matrix is a tf.Tensor2D or number[][]
+ * The two input shapes every method accepts (docs/design.md): a matrix is a tf.Tensor2D or number[][]
  * (rows are samples), labels are a tf.Tensor1D or any array-like of numbers.
  */
 import * as tf from "@tensorflow/tfjs";
+import { ShapeMismatchError } from "./errors";
 
 export type Matrix = tf.Tensor2D | number[][];
 export type Labels = tf.Tensor1D | ArrayLike<number>;
@@ -22,7 +23,7 @@ export function toTensor2D(X: Matrix, argName = "X"): tf.Tensor2D {
   for (let i = 0; i < X.length; i++) {
     const row = X[i];
     if (!Array.isArray(row) || row.length !== d) {
-      throw new Error(`${argName} row ${i} has ${Array.isArray(row) ? row.length : "no"} columns, expected ${d}`);
+      throw new ShapeMismatchError(`${argName} row ${i} has ${Array.isArray(row) ? row.length : "no"} columns, expected ${d}`);
     }
     for (let j = 0; j < d; j++) flat[i * d + j] = row[j];
   }

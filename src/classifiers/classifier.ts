@@ -1,6 +1,7 @@
 /** What every base learner offers, so that adaptation methods can take any of them (`learner` option). */
 import * as tf from "@tensorflow/tfjs";
 import { Labels, Matrix, toLabels } from "../tensor";
+import { ShapeMismatchError } from "../errors";
 
 export interface Classifier {
   /** Train on the rows of X with integer labels y; `sampleWeight` (one non-negative weight per row) where supported. */
@@ -27,7 +28,7 @@ export function encodeLabels(y: Labels, argName = "y"): { classes: Int32Array; i
 export function checkSampleWeight(sampleWeight: ArrayLike<number> | undefined, n: number, where: string): Float64Array {
   if (sampleWeight === undefined) return new Float64Array(n).fill(1);
   if (sampleWeight.length !== n) {
-    throw new Error(`${where}: sampleWeight has ${sampleWeight.length} entries but X has ${n} rows; give one weight per sample`);
+    throw new ShapeMismatchError(`${where}: sampleWeight has ${sampleWeight.length} entries but X has ${n} rows; give one weight per sample`);
   }
   const w = Float64Array.from(sampleWeight);
   let total = 0;
@@ -41,5 +42,5 @@ export function checkSampleWeight(sampleWeight: ArrayLike<number> | undefined, n
 
 /** Throws unless `labels` has one entry per row of X. */
 export function checkLabelCount(labels: ArrayLike<number>, rows: number, where: string): void {
-  if (labels.length !== rows) throw new Error(`${where}: y has ${labels.length} labels but X has ${rows} rows; give one label per sample`);
+  if (labels.length !== rows) throw new ShapeMismatchError(`${where}: y has ${labels.length} labels but X has ${rows} rows; give one label per sample`);
 }

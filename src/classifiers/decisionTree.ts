@@ -8,6 +8,7 @@ import { checkOptions, requireInteger } from "../options";
 import { Random } from "../random";
 import { Labels, Matrix, assertFinite, disposeIfCreated, toTensor2D } from "../tensor";
 import { Classifier, checkLabelCount, checkSampleWeight, encodeLabels } from "./classifier";
+import { InvalidOptionError, NotFittedError, ShapeMismatchError } from "../errors";
 
 export interface DecisionTreeOptions {
   /** depth of the deepest leaf (a stump has depth 1); default 5 */
@@ -23,7 +24,7 @@ export interface DecisionTreeOptions {
 const DEFAULTS = { maxDepth: 5, minSamplesLeaf: 1, maxFeatures: undefined as number | undefined, seed: 0 };
 
 /** One node of the fitted tree; leaves have feature −1. */
-interface Node {
+export interface DecisionTreeNode {
   feature: number;
   threshold: number;
   left: number;
@@ -46,7 +47,7 @@ export class DecisionTree implements Classifier {
   /** the distinct training labels, ascending; column j of `predictProba` is `classes[j]` */
   classes: Int32Array = new Int32Array(0);
   /** the fitted nodes, root first */
-  nodes: Node[] = [];
+  nodes: DecisionTreeNode[] = [];
   private features = 0;
 
   constructor(options?: DecisionTreeOptions, className = "DecisionTree") {
@@ -79,13 +80,13 @@ export class DecisionTree implements Classifier {
 
   /** The leaf each row of X falls into. */
   private async leaves(X: Matrix): Promise<Int32Array> {
-    if (this.nodes.length === 0) throw new Error(`${this.constructor.name}: call fit(X, y) before predict`);
+    if (this.nodes.length === 0) throw new NotFittedError(`${this.constructor.name}: call fit(X, y) before predict`);
     const Xt = toTensor2D(X, "X");
     let data: Float32Array | Int32Array | Uint8Array;
     let n: number;
     try {
       if (Xt.shape[1] !== this.features) {
-        throw new Error(`${this.constructor.name}.predict: X has ${Xt.shape[1]} features but the training data had ${this.features}`);
+        throw new ShapeMismatchError(`${this.constructor.name}.predict: X has ${Xt.shape[1]} features but the training data had ${this.features}`);
       }
       n = Xt.shape[0];
       data = await Xt.data();
@@ -135,7 +136,7 @@ export class DecisionStump extends DecisionTree {
   constructor(options?: Omit<DecisionTreeOptions, "maxDepth">) {
     const depth = (options as { maxDepth?: unknown } | undefined)?.maxDepth;
     if (depth !== undefined && depth !== 1) {
-      throw new Error('DecisionStump: option "maxDepth" is fixed at 1; use DecisionTree for deeper trees');
+      throw new InvalidOptionError('DecisionStump: option "maxDepth" is fixed at 1; use DecisionTree for deeper trees');
     }
     super({ ...(options ?? {}), maxDepth: 1 }, "DecisionStump");
   }
@@ -146,7 +147,7 @@ class Grower {
   /** sorted[f·n + r]: the sample of rank r along feature f */
   private readonly sorted: Int32Array;
   private readonly member: Int32Array;
-  private readonly nodes: Node[] = [];
+  private readonly nodes: DecisionTreeNode[] = [];
   private readonly rng: Random;
 
   constructor(
@@ -174,7 +175,7 @@ class Grower {
     this.rng = new Random(opts.seed);
   }
 
-  grow(): Node[] {
+  grow(): DecisionTreeNode[] {
     this.split(Int32Array.from({ length: this.n }, (_, i) => i), 0);
     return this.nodes;
   }

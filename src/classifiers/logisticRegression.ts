@@ -6,8 +6,9 @@ import * as tf from "@tensorflow/tfjs";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Labels, Matrix, assertFiniteAsync, disposeIfCreated, toTensor2D } from "../tensor";
 import { Classifier, checkLabelCount, checkSampleWeight, encodeLabels } from "./classifier";
-import { minimizeLbfgs } from "./lbfgs";
+import { minimizeLbfgs } from "../optim/lbfgs";
 import { linearLogits, labelsOfLargest, softmaxProbabilities } from "./linearModel";
+import { InvalidOptionError, NotFittedError, SolverStatus, warnIfNotConverged } from "../errors";
 
 export interface LogisticRegressionOptions {
   /** L2 coefficient λ in the objective below (the intercept is not penalised); default 1e-2 */
@@ -30,7 +31,10 @@ export interface FitInfo {
   gradientNorm: number;
   iterations: number;
   evaluations: number;
+  /** the gradient test was met (status "converged") */
   converged: boolean;
+  /** how L-BFGS stopped: "converged", "stalled" (no measurable decrease) or "iteration-limit"; a warning says so once */
+  status: SolverStatus;
 }
 
 /**
@@ -54,7 +58,7 @@ export class LogisticRegression implements Classifier {
 
   constructor(options?: LogisticRegressionOptions) {
     this.options = checkOptions("LogisticRegression", options, DEFAULTS);
-    if (!(this.options.lambda >= 0)) throw new Error(`LogisticRegression: option "lambda" must be ≥ 0, got ${this.options.lambda}`);
+    if (!(this.options.lambda >= 0)) throw new InvalidOptionError(`LogisticRegression: option "lambda" must be ≥ 0, got ${this.options.lambda}`);
     requireInteger("LogisticRegression", "maxIterations", this.options.maxIterations, 1);
     requirePositive("LogisticRegression", "tolerance", this.options.tolerance);
   }
@@ -75,7 +79,7 @@ export class LogisticRegression implements Classifier {
         // one class: nothing to separate; it is predicted with probability 1
         this.coef = new Float32Array(d);
         this.intercept = new Float32Array(1);
-        this.fitInfo = { loss: 0, gradientNorm: 0, iterations: 0, evaluations: 0, converged: true };
+        this.fitInfo = { loss: 0, gradientNorm: 0, iterations: 0, evaluations: 0, converged: true, status: "converged" };
         return this;
       }
       const total = w.reduce((a, b) => a + b, 0);
@@ -119,7 +123,9 @@ export class LogisticRegression implements Classifier {
         iterations: result.iterations,
         evaluations: result.evaluations,
         converged: result.converged,
+        status: result.status,
       };
+      warnIfNotConverged("LogisticRegression", "L-BFGS", result);
       return this;
     } finally {
       tf.dispose(data);
@@ -129,7 +135,7 @@ export class LogisticRegression implements Classifier {
 
   /** W·x + b for each row (n × classes); the caller disposes. */
   private logits(X: Matrix): tf.Tensor2D {
-    if (this.fitInfo === null) throw new Error("LogisticRegression: call fit(X, y) before predict");
+    if (this.fitInfo === null) throw new NotFittedError("LogisticRegression: call fit(X, y) before predict");
     return linearLogits({ coef: this.coef, intercept: this.intercept, features: this.features, classes: this.classes }, X, (got) => `LogisticRegression.predict: X has ${got} features but the training data had ${this.features}`);
   }
 

@@ -5,6 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checkOptions, requireInteger } from "../options";
 import { Labels, Matrix, checkFinite, disposeIfCreated, toLabelsAsync, toTensor2D } from "../tensor";
 import { Classifier, checkLabelCount } from "./classifier";
+import { NotFittedError, ShapeMismatchError } from "../errors";
 
 export interface OneNearestNeighborOptions {
   /** test rows per batch; default: as many as keep the batch's distance block near 1M entries (4 MB) */
@@ -54,13 +55,13 @@ export class OneNearestNeighbor implements Classifier {
 
   /** The index of each test row's nearest training row. */
   async nearestIndices(X: Matrix): Promise<Int32Array> {
-    if (this.train === null) throw new Error("OneNearestNeighbor: call fit(X, y) before predict");
+    if (this.train === null) throw new NotFittedError("OneNearestNeighbor: call fit(X, y) before predict");
     const train = this.train;
     const Xt = toTensor2D(X, "X");
     const [rows, cols] = Xt.shape;
     if (cols !== train.cols) {
       disposeIfCreated(Xt, X);
-      throw new Error(`OneNearestNeighbor.predict: X has ${cols} features but the training data had ${train.cols}`);
+      throw new ShapeMismatchError(`OneNearestNeighbor.predict: X has ${cols} features but the training data had ${train.cols}`);
     }
     const batch = this.options.batchSize ?? Math.max(1, Math.floor(BLOCK_ENTRIES / train.rows));
     // argmin_j ‖x − t_j‖² = argmin_j (‖t_j‖² − 2 x·t_j): ‖x‖² is the same for every j, so it is left out

@@ -1,7 +1,8 @@
 /**
  * Loading a domain (one CSV of samples × features plus a label column) by data set id or by path.
- * Ids ("office_caltech10_surf/caltech10") resolve in the project's data/ folder, found from this module's
- * own location, so notebooks and tests load the same files whatever their working directory.
+ * Ids ("office_caltech10_surf/caltech10") resolve in the data package `@transferlab/data` (data/ of the
+ * repository), found from this module's own location, so notebooks, tests and a user's project load the same
+ * files whatever their working directory.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -24,6 +25,8 @@ export interface Domain {
 export type LoadOptions = CsvOptions;
 
 const WORKSPACE_NAME = "transferlab-workspace";
+/** the data package: data/ of this repository, installed next to transferlab in a user's project */
+export const DATA_PACKAGE = "@transferlab/data";
 let cachedDataDir: string | null = null;
 
 function isDir(p: string): boolean {
@@ -51,9 +54,28 @@ function isWorkspaceRoot(dir: string): boolean {
   }
 }
 
+/** The transferlab workspace (this repository) above this module, or null when installed elsewhere. */
+export function workspaceRoot(): string | null {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (isWorkspaceRoot(dir)) return dir;
+    if (path.dirname(dir) === dir) return null;
+  }
+}
+
 /**
- * The project's data folder: $TRANSFERLAB_DATA when set, else `data/` in the nearest parent of this module
- * (src/data or src/lib/data) whose package.json is the transferlab workspace.
+ * The folder where results and saved networks go by default (`dist/` in it): the workspace root inside this
+ * repository, else the working directory (a user's project).
+ */
+export function projectDir(): string {
+  return workspaceRoot() ?? process.cwd();
+}
+
+/**
+ * The data folder, in this order:
+ * 1. $TRANSFERLAB_DATA when set;
+ * 2. the `@transferlab/data` package as Node resolves it from here (installed next to transferlab, or linked
+ *    into node_modules by the workspace);
+ * 3. `data/` of the workspace above this module (a checkout whose node_modules lacks the link).
  */
 export function dataDir(): string {
   const env = process.env.TRANSFERLAB_DATA;
@@ -63,12 +85,16 @@ export function dataDir(): string {
     return d;
   }
   if (cachedDataDir) return cachedDataDir;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (isWorkspaceRoot(dir)) return (cachedDataDir = path.join(dir, "data"));
-    if (path.dirname(dir) === dir) break;
+  try {
+    return (cachedDataDir = path.dirname(require.resolve(`${DATA_PACKAGE}/package.json`)));
+  } catch {
+    // not installed: try the workspace
   }
-  throw new Error(`cannot find the transferlab data folder: no parent of ${__dirname} holds data/ and a package.json ` +
-    `named "${WORKSPACE_NAME}"; set TRANSFERLAB_DATA to the folder`);
+  const root = workspaceRoot();
+  if (root) return (cachedDataDir = path.join(root, "data"));
+  throw new Error(`cannot find the transferlab data: the package ${DATA_PACKAGE} is not installed ` +
+    `(npm install ${DATA_PACKAGE}, or the .tgz that \`npm pack\` makes in data/ of the transferlab repository) ` +
+    `and no parent of ${__dirname} is the transferlab workspace; or set TRANSFERLAB_DATA to the folder`);
 }
 
 const CSV_FILE = /^(.+)\.csv(\.gz)?$/;

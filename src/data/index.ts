@@ -1,7 +1,7 @@
 /** The data layer: loading domains from CSV, per-domain normalisation, synthetic shifts, a DataFrame view. */
 export { parseCsv, splitHeader, CSV_OPTIONS } from "./csv";
 export type { CsvOptions, MissingPolicy, ParsedCsv } from "./csv";
-export { loadDomain, listDomains, dataDir, resolveDomain } from "./domains";
+export { loadDomain, listDomains, dataDir, projectDir, resolveDomain, DATA_PACKAGE } from "./domains";
 export type { Domain, LoadOptions } from "./domains";
 export { preprocess, PREPROCESS_METHODS } from "./preprocess";
 export type { PreprocessMethod } from "./preprocess";

@@ -18,6 +18,7 @@
  * The null space of Φᵀ H Φ has μ = 0 and is never among the largest. Each eigenvector is then scaled to unit
  * 2-norm (the reference normalises scipy's eigenvectors so), Z = Φ A, and each row of Z to unit length.
  */
+import { warnIfNotConverged } from "../errors";
 import * as tf from "@tensorflow/tfjs";
 import { DenseMatrix, dense } from "../linalg/dense";
 import { generalizedEigs } from "../linalg/eigs";
@@ -107,10 +108,7 @@ export class ComponentSolver {
         return [A, unitRows(tf.matMul(this.Phi, A))];
       });
       r2.vectors.dispose();
-      if (!r2.converged) {
-        console.warn(`transfer components: block Lanczos stopped after ${r2.iterations} restarts with relative residual ` +
-          `${Math.max(...Array.from(r2.residuals)).toExponential(2)} > tol ${this.tol}; the components are approximate (raise tol or lower dim)`);
-      }
+      warnIfNotConverged("transfer components (TCA/JDA/TJM)", "block Lanczos", r2);
       return { A, Z, mu: r2.values, iterations: r2.iterations, converged: r2.converged };
     } finally {
       metric.dispose();

@@ -1,8 +1,8 @@
 /** Instance-based transfer (lecture section 6, 基于样本迁移): re-use source samples under learned weights. */
 export { KMM, kmmTerms, kmmObjective } from "./kmm";
 export type { KMMOptions, KMMTerms, KMMFitInfo } from "./kmm";
-export { solveBoxSumQP, boxSumQPGap, projectBoxSum } from "./qp";
-export type { BoxSumQP, QPOptions, QPResult } from "./qp";
+export { solveBoxSumQP, boxSumQPGap, projectBoxSum } from "../optim/qp";
+export type { BoxSumQP, QPOptions, QPResult } from "../optim/qp";
 export { requireSampleWeights } from "./common";
 export type { LearnerOption } from "./common";
 export { KLIEP } from "./kliep";

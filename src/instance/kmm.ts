@@ -9,7 +9,8 @@ import { kernelMatrix, medianHeuristicGamma } from "../kernels";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
 import { LearnerOption, checkDomain, checkFeatures, checkLabels, singleLearner } from "./common";
-import { QPResult, solveBoxSumQP } from "./qp";
+import { QPResult, solveBoxSumQP } from "../optim/qp";
+import { warnIfNotConverged } from "../errors";
 
 export interface KMMOptions {
   /** upper bound of every weight, 0 ≤ βᵢ ≤ B; default 1000 */
@@ -175,6 +176,7 @@ export class KMM {
       { K: terms.K, kappa: terms.kappa, upper: o.B, sumLower: ns * (1 - epsilon), sumUpper: ns * (1 + epsilon) },
       { tolerance: o.tolerance, maxIterations: o.maxIterations },
     );
+    warnIfNotConverged("KMM", "box-sum QP", result);
     const { beta, ...info } = result;
     const mmd = (objective: number) => (2 * objective) / (ns * ns) + terms.targetMeanKernel;
     let s = 0, s2 = 0, zeros = 0;

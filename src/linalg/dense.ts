@@ -153,7 +153,7 @@ export function requireSymmetric(A: DenseMatrix, where: string, argName = "A", t
   }
 }
 
-/** [A, B]: the columns of A, then those of B. */
+/** `[A, B]`: the columns of A, then those of B. */
 export function hstack(A: DenseMatrix, B: DenseMatrix): DenseMatrix {
   const out = dense(A.rows, A.cols + B.cols);
   const w = out.cols;

@@ -9,6 +9,7 @@
  * TF backend (float32 products), optionally refined in float64 (`refine`: Rayleigh–Ritz steps with float64
  * products, O(n²k) each).
  */
+import { SolverStatus, warnIfNotConverged } from "../errors";
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, requireInteger } from "../options";
 import { Matrix } from "../tensor";
@@ -27,7 +28,7 @@ export interface EigsResult {
   residuals: Float64Array;
   /** "dense64" (complete float64 decomposition) or "lanczos" (block Lanczos on the TF backend) */
   method: "dense64" | "lanczos";
-  /** false when block Lanczos hit `maxIterations` before `tol` (a warning says so too) */
+  /** false when block Lanczos did not meet `tol`: it stalled at the float32 floor or hit `maxIterations` (a warning says so, once) */
   converged: boolean;
 }
 
@@ -49,12 +50,6 @@ function lanczosOptions(opts: typeof EIGS_DEFAULTS): TopEigenOptions {
   return { which: opts.which, tol: opts.tol, maxIterations: opts.maxIterations, guard: opts.guard, krylovBlocks: opts.krylovBlocks, start: opts.start, seed: opts.seed };
 }
 
-function warnIfNotConverged(where: string, r: { converged: boolean; iterations: number; residuals: Float64Array }, opts: { tol: number }): void {
-  if (r.converged) return;
-  console.warn(`${where}: block Lanczos stopped after ${r.iterations} restarts (maxIterations) with relative residual ` +
-    `${Math.max(...Array.from(r.residuals)).toExponential(2)} > tol ${opts.tol}; the eigenvalues wanted may be clustered — ` +
-    `raise maxIterations or krylovBlocks`);
-}
 
 function tensorToDense(t: tf.Tensor2D): DenseMatrix {
   return dense(t.shape[0], t.shape[1], Float64Array.from(t.dataSync()));
@@ -77,7 +72,7 @@ export function symmetricEigs(A: Matrix | DenseMatrix, k: number, options?: Eigs
   const At = tf.tensor2d(Float32Array.from(Ad.data), [n, n]);
   try {
     const r = topEigen({ size: n, apply: (V) => tf.matMul(At, V) }, k, lanczosOptions(opts));
-    warnIfNotConverged("symmetricEigs", r, opts);
+    warnIfNotConverged("symmetricEigs", "block Lanczos", r);
     const X = tensorToDense(r.vectors);
     r.vectors.dispose();
     if (opts.refine > 0) {
@@ -100,7 +95,7 @@ export function generalizedEigs(
   metric: SpdFactor,
   k: number,
   options?: TopEigenOptions,
-): { values: Float64Array; vectors: tf.Tensor2D; residuals: Float64Array; iterations: number; products: number; converged: boolean } {
+): { values: Float64Array; vectors: tf.Tensor2D; residuals: Float64Array; iterations: number; products: number; converged: boolean; status: SolverStatus; residual: number } {
   if (op.size !== metric.size) throw new Error(`generalizedEigs: the operator is ${op.size}×${op.size} but the metric is ${metric.size}×${metric.size}`);
   const start = options?.start === undefined ? undefined : metric.multiplyTransposed(options.start);
   const C: SymmetricOperator = {
@@ -154,7 +149,7 @@ export function generalizedSymmetricEigs(A: Matrix | DenseMatrix, B: Matrix | De
   const At = tf.tensor2d(Float32Array.from(Ad.data), [n, n]);
   try {
     const r = generalizedEigs({ size: n, apply: (V) => tf.matMul(At, V) }, metric, k, lanczosOptions(opts));
-    warnIfNotConverged("generalizedSymmetricEigs", r, opts);
+    warnIfNotConverged("generalizedSymmetricEigs", "block Lanczos", r);
     const W = tensorToDense(r.vectors);
     r.vectors.dispose();
     if (opts.refine > 0) {

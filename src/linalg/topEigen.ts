@@ -10,6 +10,7 @@
  * Accuracy is float32's: residuals ‖Cv − θv‖ reach ~1e-6·‖C‖. `refineEigenpairs` (float64, O(n²k) per
  * step) takes them further when a float64 product with C is available.
  */
+import { SolverStatus } from "../errors";
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Random } from "../random";
@@ -52,8 +53,15 @@ export interface TopEigenResult {
   iterations: number;
   /** operator applications, counted in columns (Σ block widths) */
   products: number;
-  /** every wanted pair met `tol`, or stalled within 10 × tol at the float32 floor (then `precisionLimited`) */
+  /** every wanted pair met `tol` (status "converged") */
   converged: boolean;
+  /**
+   * "converged"; "stalled" when the residuals stopped improving within 10 × tol (the float32 floor: more restarts
+   * would not help, see `precisionLimited`); "iteration-limit" when maxIterations came first
+   */
+  status: SolverStatus;
+  /** the largest of `residuals` */
+  residual: number;
   /** the residuals stopped improving within 10 × tol: float32 precision, not the iteration limit, ended the run */
   precisionLimited: boolean;
 }
@@ -275,7 +283,9 @@ export function topEigen(op: SymmetricOperator, k: number, options?: TopEigenOpt
     residuals,
     iterations: floorReached ? iterations + 1 : iterations,
     products,
-    converged: converged || floorReached,
+    converged,
+    status: converged ? "converged" : floorReached ? "stalled" : "iteration-limit",
+    residual: Math.max(...Array.from(residuals)),
     precisionLimited: floorReached,
   };
 }

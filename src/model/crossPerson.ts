@@ -10,6 +10,7 @@ import { Random } from "../random";
 import { AdaptiveTree, Rows, toRows } from "./tree";
 import { TransEMDT, TransEMDTOptions } from "./transEMDT";
 import { checkOptions, requireInteger } from "../options";
+import { InvalidOptionError } from "../errors";
 
 export interface CrossPersonRow {
   user: number;
@@ -70,7 +71,7 @@ export async function crossPersonEvaluation(har: HarData, options: CrossPersonOp
     targets: undefined as number[] | undefined, protocol: "pooled" as "pooled" | "single", transEMDT: {} as TransEMDTOptions,
     folds: 5, seed: 0, onUser: undefined as CrossPersonOptions["onUser"],
   });
-  if (opts.protocol !== "pooled" && opts.protocol !== "single") throw new Error(`crossPersonEvaluation: option "protocol" must be "pooled" or "single", got ${JSON.stringify(opts.protocol)}`);
+  if (opts.protocol !== "pooled" && opts.protocol !== "single") throw new InvalidOptionError(`crossPersonEvaluation: option "protocol" must be "pooled" or "single", got ${JSON.stringify(opts.protocol)}`);
   const targets = opts.targets ?? usersWithAllActivities(har);
   const treeOptions = { maxDepth: opts.transEMDT.maxDepth ?? 6, minSamplesLeaf: opts.transEMDT.minSamplesLeaf ?? 5 };
   const rows: CrossPersonRow[] = [];

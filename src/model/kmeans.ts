@@ -3,6 +3,7 @@
  * prototypes, so cluster j keeps meaning "class j"; without seeds it starts from k-means++ (seeded).
  */
 import { Random } from "../random";
+import { ShapeMismatchError } from "../errors";
 
 export interface KMeansOptions {
   /** initial centres (k × d, row-major); default: k-means++ */
@@ -27,12 +28,12 @@ export interface KMeansResult {
 
 /** Clusters the n rows of `data` (n × d, row-major, finite) into k clusters. An emptied cluster keeps its centre. */
 export function kMeans(data: Float64Array, n: number, d: number, k: number, options: KMeansOptions = {}): KMeansResult {
-  if (data.length !== n * d) throw new Error(`kMeans: data has ${data.length} values, expected n·d = ${n}·${d}`);
+  if (data.length !== n * d) throw new ShapeMismatchError(`kMeans: data has ${data.length} values, expected n·d = ${n}·${d}`);
   if (!Number.isInteger(k) || k < 1 || k > n) throw new Error(`kMeans: k must be an integer in 1..${n} (the number of rows), got ${k}`);
   for (let i = 0; i < data.length; i++) if (data[i] - data[i] !== 0) throw new Error(`kMeans: data has ${data[i]} at row ${Math.floor(i / d)}, column ${i % d}; impute missing values first`);
   let centres: Float64Array;
   if (options.init) {
-    if (options.init.length !== k * d) throw new Error(`kMeans: init has ${options.init.length} values, expected k·d = ${k}·${d}`);
+    if (options.init.length !== k * d) throw new ShapeMismatchError(`kMeans: init has ${options.init.length} values, expected k·d = ${k}·${d}`);
     centres = Float64Array.from(options.init);
   } else {
     centres = kMeansPlusPlus(data, n, d, k, new Random(options.seed ?? 0));

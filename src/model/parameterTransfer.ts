@@ -15,10 +15,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { LogisticRegression } from "../classifiers/logisticRegression";
 import { encodeLabels, checkLabelCount } from "../classifiers/classifier";
-import { minimizeLbfgs } from "../classifiers/lbfgs";
+import { minimizeLbfgs } from "../optim/lbfgs";
 import { linearLogits, labelsOfLargest, softmaxProbabilities } from "../classifiers/linearModel";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Labels, Matrix, assertFinite, disposeIfCreated, toTensor2D } from "../tensor";
+import { InvalidOptionError, NotFittedError, ShapeMismatchError, warnIfNotConverged } from "../errors";
 
 export interface ParameterTransferOptions {
   /** precision λ of the prior, i.e. the pull towards the source parameters against the *summed* cross-entropy; default 1 */
@@ -56,8 +57,8 @@ export class ParameterTransfer {
 
   constructor(options?: ParameterTransferOptions) {
     this.options = checkOptions("ParameterTransfer", options, DEFAULTS);
-    if (!(this.options.lambda >= 0)) throw new Error(`ParameterTransfer: option "lambda" must be ≥ 0, got ${this.options.lambda}`);
-    if (!(this.options.sourceLambda >= 0)) throw new Error(`ParameterTransfer: option "sourceLambda" must be ≥ 0, got ${this.options.sourceLambda}`);
+    if (!(this.options.lambda >= 0)) throw new InvalidOptionError(`ParameterTransfer: option "lambda" must be ≥ 0, got ${this.options.lambda}`);
+    if (!(this.options.sourceLambda >= 0)) throw new InvalidOptionError(`ParameterTransfer: option "sourceLambda" must be ≥ 0, got ${this.options.sourceLambda}`);
     requireInteger("ParameterTransfer", "maxIterations", this.options.maxIterations, 1);
     requirePositive("ParameterTransfer", "tolerance", this.options.tolerance);
   }
@@ -77,7 +78,7 @@ export class ParameterTransfer {
       const k = classes.length;
       const ks = source.classes.length;
       if (ks === 0 || source.coef.length !== d * ks) {
-        throw new Error(`ParameterTransfer.fit: the source model has ${source.coef.length / Math.max(1, ks)} features × ${ks} classes but X has ${d} features; ` +
+        throw new ShapeMismatchError(`ParameterTransfer.fit: the source model has ${source.coef.length / Math.max(1, ks)} features × ${ks} classes but X has ${d} features; ` +
           `fit the source on the same features (call its fit first)`);
       }
       // the prior W_s, columns in the target's class order, and the source intercepts as the starting point
@@ -126,6 +127,7 @@ export class ParameterTransfer {
         return { value: v[0], gradient: Float64Array.from(v.subarray(1)) };
       };
       const result = await minimizeLbfgs(objective, theta0, { maxIterations: this.options.maxIterations, tolerance: this.options.tolerance });
+      warnIfNotConverged("ParameterTransfer", "L-BFGS", result);
       this.coef = Float32Array.from(result.x.subarray(0, nW));
       this.intercept = Float32Array.from(result.x.subarray(nW));
       return this;
@@ -136,7 +138,7 @@ export class ParameterTransfer {
   }
 
   /**
-   * The whole transfer in one call (the TrAdaBoost shape of DESIGN.md): a logistic regression on the source
+   * The whole transfer in one call (the TrAdaBoost shape of docs/design.md): a logistic regression on the source
    * (Xs, ys) with `sourceLambda`, then the target model on (XtLabelled, ytLabelled) pulled towards it; returns
    * labels for XtTest.
    */
@@ -147,7 +149,7 @@ export class ParameterTransfer {
   }
 
   private logits(X: Matrix): tf.Tensor2D {
-    if (this.classes.length === 0) throw new Error("ParameterTransfer: call fit(X, y, source) before predict");
+    if (this.classes.length === 0) throw new NotFittedError("ParameterTransfer: call fit(X, y, source) before predict");
     return linearLogits({ coef: this.coef, intercept: this.intercept, features: this.features, classes: this.classes }, X, (got) => `ParameterTransfer.predict: X has ${got} features but the model has ${this.features}`);
   }
 

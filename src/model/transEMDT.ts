@@ -19,6 +19,7 @@ import { Labels, Matrix, toLabels } from "../tensor";
 import { AdaptiveTree, Rows, argmax, toRows } from "./tree";
 import { kMeans } from "./kmeans";
 import { adaptThreshold } from "./thresholdUpdate";
+import { InvalidOptionError, NotFittedError, ShapeMismatchError } from "../errors";
 
 export type ConfidenceRule = "agreement" | "cluster";
 export type ClusterSpace = "weighted" | "all";
@@ -103,20 +104,20 @@ export class TransEMDT {
     requireInteger("TransEMDT", "kmeansIterations", o.kmeansIterations, 1);
     requireInteger("TransEMDT", "minSamples", o.minSamples, 1);
     for (const key of ["confidence", "margin", "sideShare"] as const) {
-      if (!(o[key] >= 0 && o[key] <= 1)) throw new Error(`TransEMDT: option "${key}" must be in [0, 1], got ${o[key]}`);
+      if (!(o[key] >= 0 && o[key] <= 1)) throw new InvalidOptionError(`TransEMDT: option "${key}" must be in [0, 1], got ${o[key]}`);
     }
-    if (o.sideShare <= 0.5) throw new Error(`TransEMDT: option "sideShare" must be > 0.5 (a class goes to one side), got ${o.sideShare}`);
-    if (!(o.maxShift > 0)) throw new Error(`TransEMDT: option "maxShift" must be > 0 (source standard deviations), got ${o.maxShift}`);
-    if (o.rule !== "agreement" && o.rule !== "cluster") throw new Error(`TransEMDT: option "rule" must be "agreement" or "cluster", got ${JSON.stringify(o.rule)}`);
-    if (typeof o.thresholdUpdate !== "function") throw new Error(`TransEMDT: option "thresholdUpdate" must be a function (leftValues, rightValues, oldThreshold) => threshold, got ${typeof o.thresholdUpdate}`);
-    if (o.space !== "weighted" && o.space !== "all") throw new Error(`TransEMDT: option "space" must be "weighted" or "all", got ${JSON.stringify(o.space)}`);
+    if (o.sideShare <= 0.5) throw new InvalidOptionError(`TransEMDT: option "sideShare" must be > 0.5 (a class goes to one side), got ${o.sideShare}`);
+    if (!(o.maxShift > 0)) throw new InvalidOptionError(`TransEMDT: option "maxShift" must be > 0 (source standard deviations), got ${o.maxShift}`);
+    if (o.rule !== "agreement" && o.rule !== "cluster") throw new InvalidOptionError(`TransEMDT: option "rule" must be "agreement" or "cluster", got ${JSON.stringify(o.rule)}`);
+    if (typeof o.thresholdUpdate !== "function") throw new InvalidOptionError(`TransEMDT: option "thresholdUpdate" must be a function (leftValues, rightValues, oldThreshold) => threshold, got ${typeof o.thresholdUpdate}`);
+    if (o.space !== "weighted" && o.space !== "all") throw new InvalidOptionError(`TransEMDT: option "space" must be "weighted" or "all", got ${JSON.stringify(o.space)}`);
   }
 
   /** Grows the source tree on (Xs, ys) and adapts it to the unlabelled target Xt (NaN = missing, in both). */
   async fit(Xs: Matrix | Rows, ys: Labels, Xt: Matrix | Rows): Promise<this> {
     const S = toRows(Xs, "Xs");
     const T = toRows(Xt, "Xt");
-    if (S.cols !== T.cols) throw new Error(`TransEMDT.fit: Xs has ${S.cols} features but Xt has ${T.cols}`);
+    if (S.cols !== T.cols) throw new ShapeMismatchError(`TransEMDT.fit: Xs has ${S.cols} features but Xt has ${T.cols}`);
     if (T.rows === 0) throw new Error("TransEMDT.fit: Xt is empty: the target needs samples to adapt to");
     const y = toLabels(ys, "ys");
     const { maxDepth, minSamplesLeaf, seed } = this.options;
@@ -147,7 +148,7 @@ export class TransEMDT {
     return this;
   }
 
-  /** `fit` then the adapted tree's labels for the target (DESIGN.md: `fitPredict(Xs, ys, Xt)`). */
+  /** `fit` then the adapted tree's labels for the target (docs/design.md: `fitPredict(Xs, ys, Xt)`). */
   async fitPredict(Xs: Matrix | Rows, ys: Labels, Xt: Matrix | Rows): Promise<Int32Array> {
     const T = toRows(Xt, "Xt");
     await this.fit(Xs, ys, T);
@@ -156,7 +157,7 @@ export class TransEMDT {
 
   /** Labels from the adapted tree. */
   async predict(X: Matrix | Rows): Promise<Int32Array> {
-    if (!this.tree) throw new Error("TransEMDT: call fit(Xs, ys, Xt) before predict");
+    if (!this.tree) throw new NotFittedError("TransEMDT: call fit(Xs, ys, Xt) before predict");
     return this.tree.predict(X);
   }
 
@@ -272,7 +273,7 @@ export class TransEMDT {
 
   /** Every split's threshold before and after adaptation, with the shift in source standard deviations. */
   thresholdShifts(): ThresholdShift[] {
-    if (!this.tree || !this.sourceTree) throw new Error("TransEMDT: call fit(Xs, ys, Xt) before thresholdShifts");
+    if (!this.tree || !this.sourceTree) throw new NotFittedError("TransEMDT: call fit(Xs, ys, Xt) before thresholdShifts");
     return this.sourceTree.splits().map((s) => {
       const after = this.tree!.nodes[s.node].threshold;
       const sd = this.sourceStd[s.feature];

@@ -6,6 +6,7 @@
  */
 import { checkOptions, requireInteger } from "../options";
 import { Labels, Matrix, toFloat64, toLabels } from "../tensor";
+import { NotFittedError, ShapeMismatchError } from "../errors";
 
 export interface AdaptiveTreeOptions {
   /** depth of the deepest leaf; default 6 */
@@ -70,7 +71,7 @@ export class AdaptiveTree {
 
   fitSync(X: Rows, y: Labels): this {
     const labels = toLabels(y, "y");
-    if (labels.length !== X.rows) throw new Error(`AdaptiveTree.fit: y has ${labels.length} labels but X has ${X.rows} rows; give one label per sample`);
+    if (labels.length !== X.rows) throw new ShapeMismatchError(`AdaptiveTree.fit: y has ${labels.length} labels but X has ${X.rows} rows; give one label per sample`);
     if (X.rows === 0) throw new Error("AdaptiveTree.fit: X is empty: it needs at least one row (sample)");
     for (let i = 0; i < X.data.length; i++) {
       const v = X.data[i];
@@ -182,8 +183,8 @@ export class AdaptiveTree {
   }
 
   private checkFitted(where: string, X: Rows): void {
-    if (this.nodes.length === 0) throw new Error(`AdaptiveTree.${where}: call fit(X, y) first`);
-    if (X.cols !== this.features) throw new Error(`AdaptiveTree.${where}: X has ${X.cols} features but the tree was trained on ${this.features}`);
+    if (this.nodes.length === 0) throw new NotFittedError(`AdaptiveTree.${where}: call fit(X, y) first`);
+    if (X.cols !== this.features) throw new ShapeMismatchError(`AdaptiveTree.${where}: X has ${X.cols} features but the tree was trained on ${this.features}`);
   }
 
   /** The leaf (node index) of each row. */

@@ -10,6 +10,7 @@ import { RuleLearnerOptions } from "./learner";
 import { closedWorld, subsampleExamples } from "./coverage";
 import { RelationalTransfer, targetOnlyModel } from "./transfer";
 import { aucPR, thresholdAccuracy } from "./ruleModel";
+import { InvalidOptionError } from "../errors";
 
 export interface RelationalFoldResult {
   fold: number;
@@ -58,7 +59,7 @@ export function relationalTransferCurve(source: RelationalDataset, target: Relat
     sizes: [0.1, 0.25, 0.5, 1, 2, 4], seed: 0, folds: undefined as number[] | undefined, learner: {} as RuleLearnerOptions, revise: true,
     trainNegatives: "closed-world" as "closed-world" | "files", onStep: undefined as RelationalExperimentOptions["onStep"],
   });
-  if (o.trainNegatives !== "closed-world" && o.trainNegatives !== "files") throw new Error(`relationalTransferCurve: option "trainNegatives" must be "closed-world" or "files", got ${JSON.stringify(o.trainNegatives)}`);
+  if (o.trainNegatives !== "closed-world" && o.trainNegatives !== "files") throw new InvalidOptionError(`relationalTransferCurve: option "trainNegatives" must be "closed-world" or "files", got ${JSON.stringify(o.trainNegatives)}`);
   const forTraining = (d: RelationalDataset) => (o.trainNegatives === "files" ? d.blocks : d.blocks.map((b) => closedWorld(b, d.predicates, d.target)));
   const sourceTrain = forTraining(source), targetTrain = forTraining(target);
   const B = target.blocks.length;

@@ -7,6 +7,7 @@ import { PredicateSignature, RelationalBlock, RelationalDataset } from "../data/
 import { checkOptions, requireInteger } from "../options";
 import { Literal, Rule, canonicalRule, formatRule, isVariable, variableName } from "./logic";
 import { countCoverage, exampleTotals, mEstimate, ruleCoverage } from "./coverage";
+import { InvalidOptionError } from "../errors";
 
 /** What a learner needs to know of a domain: the target predicate and every predicate's argument types. */
 export interface RelationalSchema {
@@ -49,7 +50,7 @@ export function checkLearnerOptions(where: string, options: RuleLearnerOptions |
   requireInteger(where, "minSupport", o.minSupport, 1);
   requireInteger(where, "maxVariables", o.maxVariables, 2);
   requireInteger(where, "maxConstants", o.maxConstants, 0);
-  if (!(o.minPrecision >= 0 && o.minPrecision <= 1)) throw new Error(`${where}: option "minPrecision" must be in [0, 1], got ${o.minPrecision}`);
+  if (!(o.minPrecision >= 0 && o.minPrecision <= 1)) throw new InvalidOptionError(`${where}: option "minPrecision" must be in [0, 1], got ${o.minPrecision}`);
   return o;
 }
 

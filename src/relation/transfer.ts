@@ -17,6 +17,7 @@ import { RULE_LEARNER_DEFAULTS, RelationalSchema, RuleLearnerOptions, ScoredRule
 import { countCoverage, exampleTotals, mEstimate } from "./coverage";
 import { PredicateMapping, ScoredMapping, searchMappings } from "./mapping";
 import { RuleModel } from "./ruleModel";
+import { NotFittedError } from "../errors";
 
 export interface ReviseOptions extends RuleLearnerOptions {
   /** hill-climbing steps per rule at most; default 3 */
@@ -115,7 +116,7 @@ export class RelationalTransfer {
 
   /** Steps 2 and 3 on the target's training blocks (its only labelled data). */
   fitTarget(target: RelationalDataset, blocks: RelationalBlock[]): this {
-    if (!this.source) throw new Error("RelationalTransfer: call fitSource(source) before fitTarget");
+    if (!this.source) throw new NotFittedError("RelationalTransfer: call fitSource(source) before fitTarget");
     if (blocks.length === 0) throw new Error("RelationalTransfer.fitTarget: no target training blocks");
     const schema: RelationalSchema = { target: target.target, predicates: target.predicates };
     this.mappings = searchMappings(this.sourceRules.map((r) => r.rule), this.source, schema, blocks, { allowDrop: this.options.allowDrop });
@@ -135,7 +136,7 @@ export class RelationalTransfer {
 
   /** P(target relation) for each example of `block` (positives first) and the labels. */
   predict(block: RelationalBlock): { scores: Float64Array; labels: Uint8Array } {
-    if (!this.model) throw new Error("RelationalTransfer: call fitSource and fitTarget before predict");
+    if (!this.model) throw new NotFittedError("RelationalTransfer: call fitSource and fitTarget before predict");
     return this.model.predict(block);
   }
 }

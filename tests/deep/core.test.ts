@@ -10,7 +10,6 @@ import { useBestBackend } from "../../src/backend";
 import {
   Network, yosinskiSpec, mlpSpec, conv2dSame, train, saveNetwork, loadNetwork, trainOrLoad, transferNetwork, featuresAt,
 } from "../../src/model/deep";
-import { loadMnist, loadFashionMnist, splitClasses } from "../../src/data/mnist";
 
 jest.setTimeout(120_000);
 
@@ -269,34 +268,6 @@ test("train names bad arguments", async () => {
   await expect(train(net, data, { optimizer: "rmsprop" as never })).rejects.toThrow(/optimizer "rmsprop" is unknown; valid: adam, sgd, momentum/);
   await expect(train(net, { X: data.X, y: new Int32Array(8).fill(7) })).rejects.toThrow("train: data.y[0] = 7 is not a class index in [0, 4)");
   await expect(train(net, { X: data.X, y: new Int32Array(3) })).rejects.toThrow("train: data.X has 8 samples but data.y has 3 labels");
-});
-
-test("MNIST and Fashion-MNIST loaders: seeded, class-balanced, disjoint, in [0, 1]; the class split", async () => {
-  const a = loadMnist({ classes: [3, 7], perClass: 20, testPerClass: 10, seed: 1 });
-  const b = loadMnist({ classes: [3, 7], perClass: 20, testPerClass: 10, seed: 1 });
-  const c = loadMnist({ classes: [3, 7], perClass: 20, testPerClass: 10, seed: 2 });
-  expect(a.train.X.shape).toEqual([40, 196]);
-  expect(a.test.X.shape).toEqual([20, 196]);
-  expect(Array.from(a.train.y.slice(18, 22))).toEqual([0, 0, 1, 1]);
-  expect(a.train.classNames).toEqual(["3", "7"]);
-  const [ax, bx, cx] = await Promise.all([a.train.X.data(), b.train.X.data(), c.train.X.data()]);
-  expect(same(ax, bx)).toBe(true);
-  expect(same(ax, cx)).toBe(false);
-  // no test image is a training image
-  const rows = async (t: tf.Tensor2D) => ((await t.array()) as number[][]).map((r) => r.join());
-  const train = new Set(await rows(a.train.X));
-  expect((await rows(a.test.X)).filter((r) => train.has(r))).toHaveLength(0);
-  const px = ax;
-  expect(Math.min(...px)).toBeGreaterThanOrEqual(0);
-  expect(Math.max(...px)).toBeLessThanOrEqual(1);
-  const f = loadFashionMnist({ classes: [0, 9], perClass: 5, testPerClass: 5, size: 28 });
-  expect(f.train.X.shape).toEqual([10, 784]);
-  expect(f.train.classNames).toEqual(["T-shirt/top", "Ankle boot"]);
-  expect(() => loadMnist({ perClass: 5000 })).toThrow(/loadMnist: class 0 has \d+ images, fewer than perClass \+ testPerClass = 5100/);
-  expect(() => loadMnist({ size: 7 as never })).toThrow("loadMnist: size must be 28 or 14, got 7");
-  const s = splitClasses(3);
-  expect([...s.A, ...s.B].sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  expect(splitClasses(3)).toEqual(s);
 });
 
 test("useBestBackend: webgpu is tried before wasm and skipped here with a reason", async () => {

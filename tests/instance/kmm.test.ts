@@ -11,7 +11,7 @@ import { mmd } from "../../src/metrics/mmd";
 import { Random } from "../../src/random";
 import { KMM, kmmObjective, kmmTerms } from "../../src/instance/kmm";
 import { KLIEP } from "../../src/instance/kliep";
-import { boxSumQPGap, projectBoxSum, solveBoxSumQP } from "../../src/instance/qp";
+import { boxSumQPGap, projectBoxSum, solveBoxSumQP } from "../../src/optim/qp";
 import { fitPolynomial, meanSquaredError, selectionBiasRegression } from "../../src/instance/toys";
 import { pearson as correlation } from "../../src/metrics/rankCorrelation";
 

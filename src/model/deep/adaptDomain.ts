@@ -12,6 +12,7 @@ import { checkOptions, requireInteger, requirePositive } from "../../options";
 import { Labels, Matrix, disposeIfCreated, readFloat32, toLabelsAsync, toTensor2D } from "../../tensor";
 import { Network, mlpSpec } from "./network";
 import { featuresAt, train, type BatchInfo, type EpochStats } from "./train";
+import { InvalidOptionError, NotFittedError, ShapeMismatchError } from "../../errors";
 
 /** An epoch of a domain-adaptation run: the core's statistics plus the method's own figures (means over the epoch's steps). */
 export interface AdaptEpoch extends EpochStats {
@@ -104,8 +105,8 @@ export abstract class DeepAdapter {
     requireInteger(name, "epochs", common.epochs, 0);
     requireInteger(name, "batchSize", common.batchSize);
     requirePositive(name, "lr", common.lr);
-    if (!(common.weightDecay >= 0)) throw new Error(`${name}: option "weightDecay" must be ≥ 0, got ${common.weightDecay}`);
-    if (!Array.isArray(common.hidden) || common.hidden.length === 0) throw new Error(`${name}: option "hidden" must list at least one layer width, e.g. [256, 128]`);
+    if (!(common.weightDecay >= 0)) throw new InvalidOptionError(`${name}: option "weightDecay" must be ≥ 0, got ${common.weightDecay}`);
+    if (!Array.isArray(common.hidden) || common.hidden.length === 0) throw new InvalidOptionError(`${name}: option "hidden" must list at least one layer width, e.g. [256, 128]`);
     common.hidden.forEach((h, i) => requireInteger(name, `hidden[${i}]`, h));
     this.o = common;
   }
@@ -127,8 +128,8 @@ export abstract class DeepAdapter {
     const sums: Record<string, tf.Scalar> = {};
     try {
       const labels = await toLabelsAsync(ys, "ys");
-      if (labels.length !== S.shape[0]) throw new Error(`${this.name}.fit: ys has ${labels.length} labels for ${S.shape[0]} samples in Xs`);
-      if (S.shape[1] !== T.shape[1]) throw new Error(`${this.name}.fit: Xs has ${S.shape[1]} features, Xt has ${T.shape[1]}`);
+      if (labels.length !== S.shape[0]) throw new ShapeMismatchError(`${this.name}.fit: ys has ${labels.length} labels for ${S.shape[0]} samples in Xs`);
+      if (S.shape[1] !== T.shape[1]) throw new ShapeMismatchError(`${this.name}.fit: Xs has ${S.shape[1]} features, Xt has ${T.shape[1]}`);
       this.classValues = Int32Array.from(new Set(labels)).sort();
       if (this.classValues.length < 2) throw new Error(`${this.name}.fit: ys must hold at least two classes, got only ${this.classValues[0]}`);
       const index = new Map(Array.from(this.classValues, (c, i) => [c, i]));
@@ -218,7 +219,7 @@ export abstract class DeepAdapter {
   }
 
   protected trained(what: string): Network {
-    if (!this.net) throw new Error(`${this.name}.${what}: call fit(Xs, ys, Xt) first`);
+    if (!this.net) throw new NotFittedError(`${this.name}.${what}: call fit(Xs, ys, Xt) first`);
     return this.net;
   }
 }

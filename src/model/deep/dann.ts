@@ -14,6 +14,7 @@ import { Random } from "../../random";
 import { checkOptions, requireInteger } from "../../options";
 import type { Network } from "./network";
 import { DEEP_ADAPT_DEFAULTS, DeepAdaptOptions, DeepAdapter, DomainBatch, rampLambda } from "./adaptDomain";
+import { InvalidOptionError, NotFittedError } from "../../errors";
 
 /** The gradient reversal layer R_λ: R_λ(x) = x, dR_λ/dx = −λ I (built with tf.customGrad). */
 export function gradientReversal<T extends tf.Tensor>(x: T, lambda: number): T {
@@ -45,8 +46,8 @@ export class DANN extends DeepAdapter {
     const o = checkOptions("DANN", options, { ...DEEP_ADAPT_DEFAULTS, lambda: 1, schedule: "ramp" as "ramp" | "constant", domainHidden: 64 });
     const { lambda, schedule, domainHidden, ...common } = o;
     super("DANN", common);
-    if (!(lambda >= 0)) throw new Error(`DANN: option "lambda" must be ≥ 0, got ${lambda}`);
-    if (schedule !== "ramp" && schedule !== "constant") throw new Error(`DANN: option "schedule" must be "ramp" or "constant", got ${schedule}`);
+    if (!(lambda >= 0)) throw new InvalidOptionError(`DANN: option "lambda" must be ≥ 0, got ${lambda}`);
+    if (schedule !== "ramp" && schedule !== "constant") throw new InvalidOptionError(`DANN: option "schedule" must be "ramp" or "constant", got ${schedule}`);
     requireInteger("DANN", "domainHidden", domainHidden);
     this.lambda = lambda;
     this.schedule = schedule;
@@ -74,7 +75,7 @@ export class DANN extends DeepAdapter {
 
   /** The domain classifier's logit for features (no reversal: for probing after training). */
   domainLogits(features: tf.Tensor2D): tf.Tensor2D {
-    if (this.domain.length === 0) throw new Error("DANN.domainLogits: call fit(Xs, ys, Xt) first");
+    if (this.domain.length === 0) throw new NotFittedError("DANN.domainLogits: call fit(Xs, ys, Xt) first");
     const [W1, b1, W2, b2] = this.domain;
     return tf.tidy(() => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(features, W1 as tf.Tensor2D), b1)) as tf.Tensor2D, W2 as tf.Tensor2D), b2) as tf.Tensor2D);
   }

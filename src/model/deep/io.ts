@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { createHash } from "crypto";
 import * as tf from "@tensorflow/tfjs";
-import { dataDir } from "../../data/domains";
+import { projectDir } from "../../data/domains";
 import { Network, type NetworkSpec } from "./network";
 
 const FORMAT = "transferlab-network";
@@ -98,9 +98,9 @@ export async function loadNetworkWithMetadata(dir: string): Promise<{ net: Netwo
   return { net, metadata: (art.userDefinedMetadata as { metadata?: unknown } | undefined)?.metadata };
 }
 
-/** Where trained networks are kept: $TL_MODELS_DIR, else dist/models/ of the project. */
+/** Where trained networks are kept: $TL_MODELS_DIR, else dist/models/ of the project (the workspace, or the working directory). */
 export function modelsDir(): string {
-  return process.env.TL_MODELS_DIR ? path.resolve(process.env.TL_MODELS_DIR) : path.join(path.dirname(dataDir()), "dist", "models");
+  return process.env.TL_MODELS_DIR ? path.resolve(process.env.TL_MODELS_DIR) : path.join(projectDir(), "dist", "models");
 }
 
 /** The folder name of a cached network: `name`-<hash of the config and the cache version>. */

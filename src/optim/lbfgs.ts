@@ -2,9 +2,13 @@
  * Limited-memory BFGS (Nocedal & Wright, "Numerical Optimization", Alg. 7.4 and 7.5) for smooth convex
  * objectives such as regularised logistic regression. The parameter vector and the two-loop recursion live in
  * float64 JavaScript (they are small); the objective and its gradient, the expensive part, are computed by the
- * caller (on the TF backend) and may be float32 accurate only, which is why the stopping rules below also
- * accept "no further decrease is measurable".
+ * caller (on the TF backend) and may be float32 accurate only. It stops when the gradient test is met
+ * (status "converged"), when no further decrease is measurable (a line search that finds no decrease, or a step
+ * that decreases f by less than 1e-9 relative: "stalled", at the optimum to float precision or stuck), or at
+ * maxIterations ("iteration-limit"); `gradientNorm` says how close to stationary it got.
  */
+import { SolverStatus } from "../errors";
+import { dot, maxAbs } from "./vector";
 
 export interface LbfgsOptions {
   /** maximum number of iterations (line searches) */
@@ -21,23 +25,15 @@ export interface LbfgsResult {
   gradientNorm: number;
   iterations: number;
   evaluations: number;
-  /** true when the gradient test or the relative-decrease test stopped it, false at maxIterations */
+  /** max |gradient| ≤ tolerance at the end (status "converged") */
   converged: boolean;
+  /** how it stopped: the gradient test, no measurable decrease, or maxIterations */
+  status: SolverStatus;
+  /** = gradientNorm, the quantity the tolerance bounds */
+  residual: number;
 }
 
 export type Objective = (x: Float64Array) => Promise<{ value: number; gradient: Float64Array }>;
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-function maxAbs(a: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
-  return m;
-}
 
 /** Minimise `f` from `x0` (deterministic: same start, same result). */
 export async function minimizeLbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions): Promise<LbfgsResult> {
@@ -52,8 +48,8 @@ export async function minimizeLbfgs(f: Objective, x0: Float64Array, options: Lbf
   const d = new Float64Array(n);
   const alpha = new Float64Array(memory);
   let iterations = 0;
-  let converged = maxAbs(g) <= options.tolerance;
-  while (!converged && iterations < options.maxIterations) {
+  let status: SolverStatus | null = maxAbs(g) <= options.tolerance ? "converged" : null;
+  while (status === null && iterations < options.maxIterations) {
     // two-loop recursion: d = −H g
     for (let i = 0; i < n; i++) d[i] = -g[i];
     for (let k = S.length - 1; k >= 0; k--) {
@@ -92,7 +88,7 @@ export async function minimizeLbfgs(f: Objective, x0: Float64Array, options: Lbf
     }
     iterations++;
     if (!accepted) {
-      converged = true; // no measurable decrease along a descent direction: at the optimum to float precision
+      status = "stalled"; // no measurable decrease along a descent direction: the optimum to float precision, or stuck
       break;
     }
     const s = new Float64Array(n);
@@ -116,9 +112,10 @@ export async function minimizeLbfgs(f: Objective, x0: Float64Array, options: Lbf
     [x, xNew] = [xNew, x];
     value = next.value;
     g = next.gradient;
-    converged =
-      maxAbs(g) <= options.tolerance ||
-      decrease <= 1e-9 * Math.max(1, Math.abs(value));
+    if (maxAbs(g) <= options.tolerance) status = "converged";
+    else if (decrease <= 1e-9 * Math.max(1, Math.abs(value))) status = "stalled";
   }
-  return { x, value, gradientNorm: maxAbs(g), iterations, evaluations, converged };
+  const final: SolverStatus = status ?? "iteration-limit";
+  const gradientNorm = maxAbs(g);
+  return { x, value, gradientNorm, iterations, evaluations, converged: final === "converged", status: final, residual: gradientNorm };
 }

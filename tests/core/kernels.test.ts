@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { useBestBackend } from "../../src/backend";
 import { kernelMatrix, medianHeuristicGamma } from "../../src/kernels";
 import { Random } from "../../src/random";
-import { gaussian, sqDist } from "./helpers";
+import { gaussian, sqDist } from "../helpers/compute";
 
 beforeAll(async () => {
   await useBestBackend({ quiet: true });

@@ -3,7 +3,7 @@ import { useBestBackend } from "../../src/backend";
 import { LogisticRegression, OneNearestNeighbor } from "../../src/classifiers";
 import { accuracy } from "../../src/metrics";
 import { Random } from "../../src/random";
-import { gaussian, sqDist } from "./helpers";
+import { gaussian, sqDist } from "../helpers/compute";
 
 beforeAll(async () => {
   await useBestBackend({ quiet: true });

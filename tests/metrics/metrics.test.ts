@@ -3,7 +3,7 @@ import { useBestBackend } from "../../src/backend";
 import { medianHeuristicGamma } from "../../src/kernels";
 import { accuracy, mmd, proxyADistance } from "../../src/metrics";
 import { Random } from "../../src/random";
-import { gaussian, naiveMmd } from "./helpers";
+import { gaussian, naiveMmd } from "../helpers/compute";
 
 beforeAll(async () => {
   await useBestBackend({ quiet: true });

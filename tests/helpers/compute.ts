@@ -1,5 +1,7 @@
 /** Shared test data and float64 reference implementations for the compute-core tests. */
 import * as fs from "fs";
+import * as path from "path";
+import * as zlib from "zlib";
 import { Random } from "../../src/random";
 
 /** n rows of d independent N(shift, 1) features. */
@@ -28,7 +30,8 @@ export function naiveMmd(X: number[][], Y: number[][], gammas: number[] | "linea
   return biased ? xx / (m * m) + yy / (n * n) - (2 * xy) / (m * n) : xx / (m * (m - 1)) + yy / (n * (n - 1)) - (2 * xy) / (m * n);
 }
 
-export const OFFICE = "/work/shared/data/office_caltech10_surf";
+/** the repository's copy (gzip-compressed CSVs) */
+export const OFFICE = path.join(__dirname, "..", "..", "data", "office_caltech10_surf");
 
 /**
  * An Office-Caltech10 SURF domain as the papers preprocess it (written inline here on purpose: the real
@@ -36,7 +39,7 @@ export const OFFICE = "/work/shared/data/office_caltech10_surf";
  * std within this domain; zero-variance columns become 0.
  */
 export function loadOfficeDomain(name: string): { X: number[][]; y: Int32Array } {
-  const lines = fs.readFileSync(`${OFFICE}/${name}.csv`, "utf8").trim().split(/\r?\n/);
+  const lines = zlib.gunzipSync(fs.readFileSync(path.join(OFFICE, `${name}.csv.gz`))).toString("utf8").trim().split(/\r?\n/);
   const rows = lines.slice(1).map((l) => l.split(",").map(Number));
   const d = rows[0].length - 1;
   const y = Int32Array.from(rows.map((r) => r[d]));

@@ -1,0 +1,6 @@
+/** The numerical solvers the methods share: L-BFGS (logistic regression, parameter transfer) and KMM's box-sum QP. */
+export { minimizeLbfgs } from "./lbfgs";
+export type { LbfgsOptions, LbfgsResult, Objective } from "./lbfgs";
+export { solveBoxSumQP, boxSumQPGap, projectBoxSum } from "./qp";
+export type { BoxSumQP, QPOptions, QPResult } from "./qp";
+export { dot, maxAbs } from "./vector";
