@@ -1,5 +1,5 @@
 /**
- * Editions of an exercise notebook (DESIGN.md, "contract: exercise notebooks", nbgrader's format).
+ * Editions of an exercise notebook (docs/design.md, "Contract: exercise notebooks", nbgrader's format).
  * The student edition replaces solution regions by the stub and drops hidden tests, so that nothing
  * leaks; the instructor edition keeps both and marks them. The grader uses the same functions.
  */

@@ -1,4 +1,4 @@
-/** `tlab grade …`: the subcommands of DESIGN.md's grading contract; each takes --json. */
+/** `tlab grade …`: the subcommands of the grading contract (docs/design.md, docs/grading.md); each takes --json. */
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";

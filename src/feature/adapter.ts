@@ -1,5 +1,5 @@
 /**
- * What every feature-based method shares (DESIGN.md, "the algorithm API"): input checks that name the
+ * What every feature-based method shares (docs/design.md, "Contract: the algorithm API"): input checks that name the
  * argument, the transformed domains after `fit`, the MMD between them, and `fitPredict` = adapt, then train
  * the base learner (1-NN by default, as the papers) on the transformed source and label the transformed target.
  */
