@@ -89,7 +89,7 @@ function runPython(cfg: Config, timeoutS: number): (Result & { timedOut?: boolea
   { encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 1 << 24 });
   if (r.error || r.status !== 0) return null;
   const j = JSON.parse(r.stdout.trim().split("\n").pop()!);
-  return { seconds: j.seconds, cpu: NaN, peakMiB: j.peakMiB, accuracy: 100 * j.accuracy };
+  return { seconds: j.seconds, cpu: j.cpu, peakMiB: j.peakMiB, accuracy: 100 * j.accuracy };
 }
 
 function table(rows: Record<string, string>[]): void {

@@ -3,7 +3,10 @@
 Forms the n x n kernel, K M K^T + lambda I and K H K^T in float64 and calls scipy.linalg.eig on the pencil:
 O(n^3) time, several n^2 float64 arrays. numpy only (no scikit-learn): the rbf kernel and 1-NN are written out.
 
-    python3 bench/tca_dense_reference.py <source csv.gz> <target csv.gz> <n_source> <n_target> <kernel> <gamma> <dim> <iterations> <seed>
+    python3 bench/tca_dense_reference.py <source csv.gz> <target csv.gz> <n_source> <n_target> <kernel> <gamma> <dim> <iterations> <seed> [prep]
+
+kernel: "primal" (the d x d problem, Office-Caltech's protocol), "linear" or "rbf"; prep: "l2" (default) or
+"l1zscore" (rows divided by their L1 norm, then columns z-scored per domain, as transferlab's preprocess).
 
 iterations = 0: TCA; > 0: JDA with that many rounds. Prints one JSON line: seconds, peak RSS (MiB), accuracy.
 A bench tool only (Debian: apt-get install python3-scipy); transferlab itself does not need Python.
@@ -29,6 +32,8 @@ def subset(X, y, n, seed):
 
 
 def kernel(ker, X, gamma):  # X: features x samples, as the textbook
+    if ker == "primal":
+        return X
     if ker == "linear":
         return X.T @ X
     sq = np.sum(X * X, axis=0)
@@ -43,12 +48,21 @@ def one_nn(Zs, ys, Zt):
 
 def main():
     src, tgt, ns, nt, ker, gamma, dim, T, seed = sys.argv[1:10]
+    prep = sys.argv[10] if len(sys.argv) > 10 else "l2"
     Xs, ys = subset(*load(src), int(ns), int(seed))
     Xt, yt = subset(*load(tgt), int(nt), int(seed) + 1)
-    Xs = Xs / np.linalg.norm(Xs, axis=1, keepdims=True)
-    Xt = Xt / np.linalg.norm(Xt, axis=1, keepdims=True)
+    if prep == "l1zscore":
+        def l1z(X):
+            X = X / np.maximum(np.abs(X).sum(axis=1, keepdims=True), 1e-300)
+            sd = X.std(axis=0)
+            return np.where(sd > 0, (X - X.mean(axis=0)) / np.where(sd > 0, sd, 1), 0)
+        Xs, Xt = l1z(Xs), l1z(Xt)
+    else:
+        Xs = Xs / np.linalg.norm(Xs, axis=1, keepdims=True)
+        Xt = Xt / np.linalg.norm(Xt, axis=1, keepdims=True)
     gamma, dim, T, lamb = float(gamma), int(dim), int(T), 1.0
     t0 = time.time()
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
     X = np.hstack((Xs.T, Xt.T))
     X /= np.linalg.norm(X, axis=0)
     m, n = X.shape
@@ -69,7 +83,8 @@ def main():
                     ec[ns + idx] = -1 / len(idx)
                 M = M + ec @ ec.T
         M = M / np.linalg.norm(M, "fro")
-        a, b = np.linalg.multi_dot([K, M, K.T]) + lamb * np.eye(n), np.linalg.multi_dot([K, H, K.T])
+        n_eye = m if ker == "primal" else n
+        a, b = np.linalg.multi_dot([K, M, K.T]) + lamb * np.eye(n_eye), np.linalg.multi_dot([K, H, K.T])
         w, V = scipy.linalg.eig(a, b)
         ind = np.argsort(w)
         A = V[:, ind[:dim]]
@@ -78,7 +93,9 @@ def main():
         Zs, Zt = Z[:, :ns].T, Z[:, ns:].T
         pseudo = one_nn(Zs, ys, Zt)
     seconds = time.time() - t0
-    print(json.dumps({"seconds": seconds, "peakMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peakMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "accuracy": float(np.mean(pseudo == yt)), "n": n, "numpy": np.__version__, "scipy": scipy.__version__}))
 
 

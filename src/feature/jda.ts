@@ -45,6 +45,10 @@ export class JDA extends FeatureAdapter {
   eigenvalues: Float64Array = new Float64Array(0);
   /** seconds each round took */
   roundSeconds: number[] = [];
+  /** where each round's seconds went: the MMD matrix (low-rank, rebuilt from the pseudo-labels), the eigensolve
+   * (block Lanczos on the pencil, warm-started from the previous round's components) and the base learner
+   * (fit on the projected source, label the target) */
+  roundProfile: { mmd: number; solve: number; learner: number; restarts: number }[] = [];
   /** how the last fit solved its kernel problem, and any fallback it took */
   plan: KernelPlan | null = null;
 
@@ -74,12 +78,16 @@ export class JDA extends FeatureAdapter {
       }
       this.pseudoLabels = [];
       this.roundSeconds = [];
+      this.roundProfile = [];
       let previous: tf.Tensor2D | undefined;
       try {
         for (let t = 0; t < iterations; t++) {
           const started = Date.now();
           const pseudo = t === 0 ? null : this.pseudoLabels[t - 1];
-          const sol = solver.solve(jointMmd(labels, pseudo, classes, nt), lambda, dim, undefined, previous);
+          const mmd = jointMmd(labels, pseudo, classes, nt);
+          const solveStart = Date.now();
+          const sol = solver.solve(mmd, lambda, dim, undefined, previous);
+          const learnerStart = Date.now();
           previous?.dispose();
           previous = sol.A;
           this.eigenvalues = sol.mu;
@@ -89,7 +97,9 @@ export class JDA extends FeatureAdapter {
           const clf = makeLearner(learner);
           await clf.fit(Zs, labels);
           this.pseudoLabels.push(await clf.predict(Zt));
-          this.roundSeconds.push((Date.now() - started) / 1000);
+          const end = Date.now();
+          this.roundSeconds.push((end - started) / 1000);
+          this.roundProfile.push({ mmd: (solveStart - started) / 1000, solve: (learnerStart - solveStart) / 1000, learner: (end - learnerStart) / 1000, restarts: sol.iterations });
         }
       } finally {
         previous?.dispose();
