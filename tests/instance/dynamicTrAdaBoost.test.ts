@@ -5,13 +5,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { useBestBackend } from "../../src/backend";
-import { Classifier } from "../../src/classifiers/classifier";
 import { LogisticRegression } from "../../src/classifiers/logisticRegression";
 import { accuracy } from "../../src/metrics/accuracy";
 import { concatDomains } from "../../src/splits";
 import { DynamicTrAdaBoost } from "../../src/instance/dynamicTrAdaBoost";
 import { TrAdaBoost } from "../../src/instance/trAdaBoost";
 import { flippedLabelDomains } from "../../src/instance/toys";
+import { HAND, PredictsZero } from "./handCheck";
 
 beforeAll(async () => {
   await useBestBackend({ quiet: true });
@@ -21,15 +21,9 @@ const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0);
 
 test("one round by hand: Cₜ = 2(1 − εₜ) for two classes and 0/1 errors, applied to every source weight", async () => {
-  // a learner that always predicts 0: source rows 1 and 3 and target row 2 are errors
-  class Constant implements Classifier {
-    readonly supportsSampleWeight = true;
-    async fit(_X: unknown, _y: unknown, _w?: ArrayLike<number>) { return this; }
-    async predict(X: tf.Tensor2D) { return new Int32Array(X.shape[0]); }
-  }
-  const Xs = [[0], [1], [2], [3]], ys = [0, 1, 0, 1];
-  const Xt = [[0], [1], [2]], yt = [0, 0, 1];
-  const b = await new DynamicTrAdaBoost({ estimators: 2, learner: () => new Constant(), errors: "hard" }).fit(Xs, ys, Xt, yt);
+  // a learner that always predicts 0: source rows with label 1 and target rows with label 1 are errors
+  const { Xs, ys, Xt, yt } = HAND;
+  const b = await new DynamicTrAdaBoost({ estimators: 2, learner: () => new PredictsZero(), errors: "hard" }).fit(Xs, ys, Xt, yt);
   const eps = 1 / 3, beta = b.sourceFactor, C = 2 * (1 - eps), grow = (1 - eps) / eps; // target error grows by e^α = (1 − ε)/ε
   expect(b.history.corrections[0]).toBeCloseTo(C, 12);
   const raw = [C, C * beta, C, C * beta, 1, 1, grow];
@@ -38,7 +32,7 @@ test("one round by hand: Cₜ = 2(1 − εₜ) for two classes and 0/1 errors, a
   Array.from(b.history.source[1]).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 12));
   Array.from(b.history.target[1]).forEach((v, i) => expect(v).toBeCloseTo(expected[4 + i], 12));
   // TrAdaBoost: no correction
-  const plain = await new TrAdaBoost({ estimators: 2, learner: () => new Constant(), errors: "hard" }).fit(Xs, ys, Xt, yt);
+  const plain = await new TrAdaBoost({ estimators: 2, learner: () => new PredictsZero(), errors: "hard" }).fit(Xs, ys, Xt, yt);
   expect(plain.history.corrections).toEqual([1, 1]);
 });
 
