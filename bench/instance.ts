@@ -1,8 +1,9 @@
 /**
  * Instance-based transfer (issue 5): KMM on the sample-selection-bias regression of Huang et al. (2007), its
  * QP solve time and optimality gap, the effect of B and of the bandwidth; TrAdaBoost on Office-Caltech10
- * (12 pairs) beside the ADAPT reference and on a source with flipped labels; TTL and DDTL on the chain of
- * domains whose ends share no words.
+ * (12 pairs) beside the ADAPT reference and on a source with flipped labels; TrAdaBoost's weight drift against
+ * DynamicTrAdaBoost (and its `select: "cv"` remedy) on the lecture's 16 pairs (trAdaBoostDrift; BENCH_PAIRS=C→A,…
+ * picks pairs); TTL and DDTL on the chain of domains whose ends share no words.
  *
  *   npm run bench:instance            (BENCH_SEEDS=2 for a quicker pass; ~6 minutes on 2 cores with the defaults;
  *                                      BENCH_ONLY=kmmTiming,chain runs only those sections)
