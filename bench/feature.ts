@@ -17,6 +17,11 @@ import { accuracy } from "../src/metrics/accuracy";
 import { Random } from "../src/random";
 import * as os from "os";
 import { CORAL, JDA, TCA, TJM, unitRows } from "../src/feature";
+import { ridgedCovariancePower } from "../src/feature/coral";
+import { sqrtm } from "../src/linalg/sqrtm";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { dataDir } from "../src/data/domains";
 
 const OFFICE: Record<string, string> = { C: "caltech10", A: "amazon", W: "webcam", D: "dslr" };
 const PAIRS = ["CA", "CW", "CD", "AC", "AW", "AD", "WC", "WA", "WD", "DC", "DA", "DW"];
@@ -31,6 +36,8 @@ const REFERENCE_AVERAGE: Record<string, number> = { "1NN": 31.37, TCA: 46.59, JD
 const DIGITS_REFERENCE: Record<string, [number, number]> = { "1NN": [65.94, 44.70], TCA: [58.89, 53.15], JDA: [72.00, 61.35] };
 /** reference wall times on this machine (s, median of 3, from the issue): the low end of each range */
 const REFERENCE_SECONDS = { tcaSurf: 1.4, jdaSurf: 16, jdaDigits: 15, tcaCoil: 20, jdaCoil: 190 };
+/** issue 19: the Python reference's CORAL on this machine, 4.6–8.4 s per Office-Caltech pair (stored, not re-run here) */
+const REFERENCE_CORAL_SECONDS = { low: 4.6, high: 8.4 };
 
 type Method = "1NN" | "1NN-unit" | "PCA-30" | "TCA" | "JDA" | "TJM" | "TJM-rbf" | "CORAL";
 /** 1NN-unit: 1-NN after scaling each sample to unit length; PCA-30: TCA with λ = 10⁶ (no MMD term left) */
@@ -224,6 +231,137 @@ async function scaling(): Promise<void> {
   table(rows);
 }
 
+const cpuSeconds = (c0: NodeJS.CpuUsage) => { const c = process.cpuUsage(c0); return (c.user + c.system) / 1e6; };
+
+/** CORAL as it was before issue 19: both d × d roots by the unscaled Newton–Schulz iteration, X_s (C_s^{-1/2} C_t^{1/2}). */
+function coralBefore(Xs: tf.Tensor2D, Xt: tf.Tensor2D): tf.Tensor2D {
+  const cov = (X: tf.Tensor2D) => tf.tidy(() => {
+    const Xc = X.sub(X.mean(0, true));
+    return tf.matMul(Xc.transpose(), Xc).div(X.shape[0] - 1).add(tf.eye(X.shape[1])) as tf.Tensor2D;
+  });
+  const Cs = cov(Xs), Ct = cov(Xt);
+  const w = sqrtm(Cs), c = sqrtm(Ct);
+  const Zs = tf.tidy(() => tf.matMul(Xs, tf.matMul(w.invSqrt, c.sqrt)) as tf.Tensor2D);
+  tf.dispose([Cs, Ct, w.sqrt, w.invSqrt, c.sqrt, c.invSqrt]);
+  return Zs;
+}
+
+/** CORAL: where the time goes per domain (before: unscaled Newton–Schulz on d × d; after: Gram route or scaled N–S), and per pair. */
+async function coral(): Promise<void> {
+  const domains: Record<string, Labelled> = {};
+  for (const [k, name] of Object.entries(OFFICE)) domains[k] = await load(`office_caltech10_surf/${name}`, "l1zscore");
+  console.log(`\n## CORAL: where the time goes (Office-Caltech10 SURF, d = 800, λ = 1; CPU seconds of this process; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})\n`);
+  const rows: Record<string, string>[] = [];
+  for (const [k, name] of Object.entries(OFFICE)) {
+    const X = domains[k].X;
+    let c0 = process.cpuUsage();
+    const C = tf.tidy(() => { const Xc = X.sub(X.mean(0, true)); return tf.matMul(Xc.transpose(), Xc).div(X.shape[0] - 1).add(tf.eye(800)) as tf.Tensor2D; });
+    C.dataSync();
+    const covS = cpuSeconds(c0);
+    c0 = process.cpuUsage();
+    const old = sqrtm(C);
+    old.sqrt.dataSync();
+    const oldS = cpuSeconds(c0);
+    tf.dispose([C, old.sqrt, old.invSqrt]);
+    const after: string[] = [];
+    for (const power of [-0.5, 0.5] as const) {
+      c0 = process.cpuUsage();
+      const op = ridgedCovariancePower(X, 1, power, 0);
+      const Y = op.apply(X);
+      Y.dataSync();
+      after.push(`${cpuSeconds(c0).toFixed(2)} (${op.iterations === 0 ? "Gram" : `${op.iterations} N–S steps`})`);
+      Y.dispose();
+      op.dispose();
+    }
+    rows.push({ domain: `${name} (n = ${X.shape[0]})`, "covariance s": covS.toFixed(2), "before: both roots, unscaled N–S s (steps)": `${oldS.toFixed(2)} (${old.iterations})`,
+      "after: X C^{-1/2} s": after[0], "after: X C^{1/2} s": after[1] });
+  }
+  table(rows);
+  const pairRows: Record<string, string>[] = [];
+  let worst = 0, same = 0;
+  for (const p of PAIRS) {
+    const s = domains[p[0]], t = domains[p[1]];
+    let c0 = process.cpuUsage();
+    let t0 = process.hrtime.bigint();
+    const Zold = coralBefore(s.X, t.X);
+    const yOld = await (await new OneNearestNeighbor().fit(Zold, s.y)).predict(t.X);
+    const beforeWall = Number(process.hrtime.bigint() - t0) / 1e9, beforeCpu = cpuSeconds(c0);
+    Zold.dispose();
+    c0 = process.cpuUsage();
+    t0 = process.hrtime.bigint();
+    const m = new CORAL();
+    const yNew = await m.fitPredict(s.X, s.y, t.X);
+    const afterWall = Number(process.hrtime.bigint() - t0) / 1e9, afterCpu = cpuSeconds(c0);
+    m.dispose();
+    const accOld = 100 * accuracy(yOld, t.y), accNew = 100 * accuracy(yNew, t.y);
+    worst = Math.max(worst, afterCpu);
+    if (accOld === accNew) same++;
+    pairRows.push({ pair: `${p[0]}→${p[1]}`, "before wall (CPU) s": `${beforeWall.toFixed(2)} (${beforeCpu.toFixed(2)})`, "after wall (CPU) s": `${afterWall.toFixed(2)} (${afterCpu.toFixed(2)})`,
+      "speed-up (CPU)": `${(beforeCpu / afterCpu).toFixed(1)}×`, "accuracy before / after / reference %": `${accOld.toFixed(2)} / ${accNew.toFixed(2)} / ${REFERENCE.CORAL[p].toFixed(2)}`,
+      "vs reference (CPU)": `${(REFERENCE_CORAL_SECONDS.low / afterCpu).toFixed(1)}–${(REFERENCE_CORAL_SECONDS.high / afterCpu).toFixed(1)}×` });
+  }
+  table(pairRows);
+  console.log(`CORAL after: ≤ ${worst.toFixed(2)} s CPU per pair (target 0.4 s; the reference 4.6–8.4 s is issue 19's measurement, stored, not re-run); ` +
+    `accuracy identical before/after on ${same}/12 pairs. (load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})`);
+  for (const d of Object.values(domains)) d.X.dispose();
+}
+
+/** The Python reference (bench/tca_dense_reference.py, the textbook's JDA in numpy/scipy) on one Office pair: CPU seconds. */
+function referenceJda(pair: string, dim: number, iterations: number): { cpu: number; seconds: number; accuracy: number } | null {
+  const dir = path.join(dataDir(), "office_caltech10_surf");
+  const r = spawnSync("python3", [path.resolve(__dirname, "../../../bench/tca_dense_reference.py"), path.join(dir, `${OFFICE[pair[0]]}.csv.gz`), path.join(dir, `${OFFICE[pair[1]]}.csv.gz`),
+    "100000", "100000", "primal", "1", String(dim), String(iterations), "0", "l1zscore"], { encoding: "utf8", timeout: 900_000 });
+  if (r.error || r.status !== 0) return null;
+  const j = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  return { cpu: j.cpu, seconds: j.seconds, accuracy: 100 * j.accuracy };
+}
+
+/** JDA at its margin: the 12 pairs at dim 30/50/100 and 5/10 rounds, where each round's time goes, against the reference. */
+async function jdaMargin(): Promise<void> {
+  const domains: Record<string, Labelled> = {};
+  for (const [k, name] of Object.entries(OFFICE)) domains[k] = await load(`office_caltech10_surf/${name}`, "l1zscore");
+  const settings = [[30, 10], [50, 5], [100, 10]];
+  const python = process.env.BENCH_PYTHON !== "0";
+  console.log(`\n## JDA at its margin: Office-Caltech10 SURF, primal kernel, CPU seconds (load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})\n`);
+  const rows: Record<string, string>[] = [];
+  for (const [dim, iterations] of settings) {
+    const refs: Record<string, { cpu: number; seconds: number; accuracy: number } | null> = {};
+    if (python) for (const p of ["CA", "DW"]) refs[p] = referenceJda(p, dim, iterations);
+    const refLow = python ? Math.min(...Object.values(refs).filter((r) => r !== null).map((r) => r!.cpu)) : NaN;
+    const share = { mmd: 0, solve: 0, learner: 0 };
+    let worstRatio = Infinity, worstCpu = 0;
+    for (const p of PAIRS) {
+      const c0 = process.cpuUsage();
+      const m = new JDA({ dim, iterations });
+      const yhat = await m.fitPredict(domains[p[0]].X, domains[p[0]].y, domains[p[1]].X);
+      const cpu = cpuSeconds(c0);
+      for (const r of m.roundProfile) { share.mmd += r.mmd; share.solve += r.solve; share.learner += r.learner; }
+      const ref = refs[p];
+      const ratio = (ref ? ref.cpu : refLow) / cpu;
+      worstRatio = Math.min(worstRatio, ratio);
+      worstCpu = Math.max(worstCpu, cpu);
+      if (p === "CA" || p === "DW") {
+        rows.push({ setting: `dim ${dim}, ${iterations} rounds`, pair: `${p[0]}→${p[1]}`, "ours CPU s": cpu.toFixed(2), "ours acc %": (100 * accuracy(yhat, domains[p[1]].y)).toFixed(2),
+          "reference CPU (wall) s": ref ? `${ref.cpu.toFixed(1)} (${ref.seconds.toFixed(1)})` : "—", "reference acc %": ref ? ref.accuracy.toFixed(2) : "—", ratio: Number.isFinite(ratio) ? `${ratio.toFixed(1)}×` : "—",
+          "round time: MMD / eigensolve / 1-NN": "" });
+      }
+      m.dispose();
+    }
+    const total = share.mmd + share.solve + share.learner;
+    rows.push({ setting: `dim ${dim}, ${iterations} rounds`, pair: "all 12: slowest, lowest ratio", "ours CPU s": worstCpu.toFixed(2), "ours acc %": "",
+      "reference CPU (wall) s": python ? `≥ ${refLow.toFixed(1)} (the lower of C→A, D→W)` : "—", "reference acc %": "",
+      ratio: Number.isFinite(worstRatio) ? `≥ ${worstRatio.toFixed(1)}×` : "—",
+      "round time: MMD / eigensolve / 1-NN": `${(100 * share.mmd / total).toFixed(0)} % / ${(100 * share.solve / total).toFixed(0)} % / ${(100 * share.learner / total).toFixed(0)} %` });
+    process.stderr.write(`${dim}/${iterations} `);
+  }
+  process.stderr.write("\n");
+  table(rows);
+  console.log("Reused between rounds already: Φ and Φᵀ H Φ (formed once per fit), the previous round's components (warm start); " +
+    "the MMD matrix is low-rank (C + 1 columns), rebuilt in O(n C). CPU time counts the BLAS threads of the reference too. " +
+    `(load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})`);
+  for (const d of Object.values(domains)) d.X.dispose();
+}
+
 async function main(): Promise<void> {
   const backend = await useBestBackend({ quiet: true });
   console.log(`bench/feature — backend ${backend.description}; ${new Date().toISOString()}; repeats ${REPEATS}; ` +
@@ -238,6 +376,8 @@ async function main(): Promise<void> {
   if (!only || only.includes("office")) await office();
   if (!only || only.includes("digits")) await digitsAndCoil();
   if (!only || only.includes("scaling")) await scaling();
+  if (!only || only.includes("coral")) await coral();
+  if (!only || only.includes("jdaMargin")) await jdaMargin();
   console.log(`\npeak RSS ${peakMiB()} MiB; tensors alive at the end: ${tf.memory().numTensors}; ` +
     `load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} (other processes slow the timings)`);
 }

@@ -1,12 +1,14 @@
 /**
  * Instance-based transfer (issue 5): KMM on the sample-selection-bias regression of Huang et al. (2007), its
  * QP solve time and optimality gap, the effect of B and of the bandwidth; TrAdaBoost on Office-Caltech10
- * (12 pairs) beside the ADAPT reference and on a source with flipped labels; TTL and DDTL on the chain of
- * domains whose ends share no words.
+ * (12 pairs) beside the ADAPT reference and on a source with flipped labels; TrAdaBoost's weight drift against
+ * DynamicTrAdaBoost (and its `select: "cv"` remedy) on the lecture's 16 pairs (trAdaBoostDrift; BENCH_PAIRS=C→A,…
+ * picks pairs); TTL and DDTL on the chain of domains whose ends share no words.
  *
  *   npm run bench:instance            (BENCH_SEEDS=2 for a quicker pass; ~6 minutes on 2 cores with the defaults;
  *                                      BENCH_ONLY=kmmTiming,chain runs only those sections)
  */
+import * as os from "os";
 import * as tf from "@tensorflow/tfjs";
 import { useBestBackend } from "../src/backend";
 import { LogisticRegression } from "../src/classifiers/logisticRegression";
@@ -14,7 +16,7 @@ import { loadDomain } from "../src/data/domains";
 import { preprocess } from "../src/data/preprocess";
 import { accuracy } from "../src/metrics/accuracy";
 import { concatDomains, labelledPerClass, takeLabels, takeRows } from "../src/splits";
-import { DDTL, KLIEP, KMM, TTL, TrAdaBoost, domainChain, fitPolynomial, flippedLabelDomains, kmmTerms, meanSquaredError, selectionBiasRegression, solveBoxSumQP } from "../src/instance";
+import { DDTL, DynamicTrAdaBoost, KLIEP, KMM, TTL, TrAdaBoost, domainChain, fitPolynomial, flippedLabelDomains, kmmTerms, meanSquaredError, selectionBiasRegression, solveBoxSumQP } from "../src/instance";
 import { pearson as correlation } from "../src/metrics/rankCorrelation";
 
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 5);
@@ -194,6 +196,87 @@ async function trAdaBoostOffice(): Promise<{ pooled: number; boosted: number }> 
   return { pooled: mean(all.pooled), boosted: mean(all.boosted) };
 }
 
+/** The lecture's pairs for the drift table: 12 Office-Caltech SURF, MNIST ↔ USPS, COIL1 ↔ COIL2. */
+const DRIFT_PAIRS: { name: string; s: string; t: string; prep: "l1zscore" | "l2" }[] = [
+  ...PAIRS.map((p) => ({ name: `${p[0]}→${p[1]}`, s: `office_caltech10_surf/${OFFICE[p[0]]}`, t: `office_caltech10_surf/${OFFICE[p[1]]}`, prep: "l1zscore" as const })),
+  { name: "MNIST→USPS", s: "mnist_usps/mnist", t: "mnist_usps/usps", prep: "l2" },
+  { name: "USPS→MNIST", s: "mnist_usps/usps", t: "mnist_usps/mnist", prep: "l2" },
+  { name: "COIL1→COIL2", s: "coil20/coil1", t: "coil20/coil2", prep: "l2" },
+  { name: "COIL2→COIL1", s: "coil20/coil2", t: "coil20/coil1", prep: "l2" },
+];
+
+/**
+ * TrAdaBoost's weight drift and its remedies on every pair: source-only, target-only, pooled, TrAdaBoost, the
+ * dynamic variant (Al-Stouhi & Reddy 2011) and the dynamic variant choosing between itself and pooled by
+ * 3-fold CV on the labelled target; all with logistic regression, 3 labelled target samples per class.
+ */
+async function trAdaBoostDrift(): Promise<void> {
+  console.log(`## TrAdaBoost's weight drift and the dynamic update: 3 labelled target samples per class, the rest of the target as test, ` +
+    `logistic regression, 10 rounds, mean of ${SEEDS} seeds (Office l1zscore, digits and COIL rows at unit length)\n`);
+  const only = process.env.BENCH_PAIRS?.split(",");
+  const cache = new Map<string, { X: tf.Tensor2D; y: Int32Array }>();
+  const load = async (id: string, prep: "l1zscore" | "l2") => {
+    if (!cache.has(id)) {
+      const d = await loadDomain(id);
+      cache.set(id, { X: preprocess(d.X, prep), y: d.y });
+      d.X.dispose();
+    }
+    return cache.get(id)!;
+  };
+  const names = ["source only", "target only", "pooled", "TrAdaBoost", "dynamic", "dynamic + CV"] as const;
+  const rows: Record<string, string | number>[] = [];
+  const gaps: Record<string, number[]> = { TrAdaBoost: [], dynamic: [], "dynamic + CV": [] };
+  const started = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
+  let pooledChosen = 0, choices = 0;
+  for (const p of DRIFT_PAIRS) {
+    if (only && !only.includes(p.name)) continue;
+    const S = await load(p.s, p.prep), T = await load(p.t, p.prep);
+    const acc: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+    const sourceModel = await new LogisticRegression().fit(S.X, S.y);
+    for (let seed = 0; seed < SEEDS; seed++) {
+      const split = labelledPerClass(T.y, 3, seed);
+      const XtL = takeRows(T.X, split.train), ytL = takeLabels(T.y, split.train);
+      const XtTest = takeRows(T.X, split.test), ytTest = takeLabels(T.y, split.test);
+      acc["source only"].push(accuracy(await sourceModel.predict(XtTest), ytTest));
+      acc["target only"].push(accuracy(await (await new LogisticRegression().fit(XtL, ytL)).predict(XtTest), ytTest));
+      const both = concatDomains(S, { X: XtL, y: ytL });
+      acc.pooled.push(accuracy(await (await new LogisticRegression().fit(both.X, both.y)).predict(XtTest), ytTest));
+      acc.TrAdaBoost.push(accuracy(await new TrAdaBoost().fitPredict(S.X, S.y, XtL, ytL, XtTest), ytTest));
+      // one fit gives both: the booster's own vote and the cross-validated choice
+      const cv = new DynamicTrAdaBoost({ select: "cv" });
+      acc["dynamic + CV"].push(accuracy(await cv.fitPredict(S.X, S.y, XtL, ytL, XtTest), ytTest));
+      acc.dynamic.push(accuracy(await cv.predictBoosted(XtTest), ytTest));
+      if (cv.selection?.choice === "pooled") pooledChosen++;
+      choices++;
+      tf.dispose([XtL, XtTest, both.X]);
+    }
+    const best = Math.max(mean(acc.pooled), mean(acc["target only"]));
+    const row: Record<string, string | number> = { pair: p.name };
+    for (const n of names) row[n] = pct(mean(acc[n]));
+    for (const n of Object.keys(gaps)) gaps[n].push(mean(acc[n]) - best);
+    row["dynamic − best baseline"] = (100 * (mean(acc.dynamic) - best)).toFixed(2);
+    row["dynamic + CV − best"] = (100 * (mean(acc["dynamic + CV"]) - best)).toFixed(2);
+    rows.push(row);
+    process.stderr.write(`${p.name} `);
+  }
+  process.stderr.write("\n");
+  const avg: Record<string, string | number> = { pair: "average gap to max(pooled, target only)" };
+  for (const n of names) avg[n] = "";
+  avg.TrAdaBoost = (100 * mean(gaps.TrAdaBoost)).toFixed(2);
+  avg.dynamic = (100 * mean(gaps.dynamic)).toFixed(2);
+  avg["dynamic + CV"] = (100 * mean(gaps["dynamic + CV"])).toFixed(2);
+  avg["dynamic − best baseline"] = avg.dynamic;
+  avg["dynamic + CV − best"] = avg["dynamic + CV"];
+  rows.push(avg);
+  table(rows);
+  const c = process.cpuUsage(c0);
+  console.log(`dynamic + CV chose the pooled learner in ${pooledChosen} of ${choices} runs. Target: the dynamic variant on average ≤ 2 points ` +
+    `below max(pooled, target only). ${rows.length - 1} pairs × ${SEEDS} seeds in ${(ms(started) / 1000).toFixed(0)} s wall, ` +
+    `${((c.user + c.system) / 1e6).toFixed(0)} s CPU (load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}).\n`);
+  tf.dispose([...cache.values()].map((d) => d.X));
+}
+
 async function trAdaBoostFlipped(): Promise<void> {
   console.log("## TrAdaBoost where it clearly wins: a source whose labels are flipped for x₁ > 0.8 (2 labelled target samples per class, 20 rounds, 10 seeds)\n");
   const acc = { target: [] as number[], pooled: [] as number[], boosted: [] as number[] };
@@ -274,7 +357,7 @@ async function main(): Promise<void> {
   const backend = await useBestBackend({ quiet: true });
   console.log(`# bench:instance — backend ${backend.description}, ${SEEDS} seeds\n`);
   const sections: [string, () => Promise<unknown>][] = [
-    ["kmmRegression", kmmRegression], ["kmmTiming", kmmTiming], ["trAdaBoostOffice", trAdaBoostOffice],
+    ["kmmRegression", kmmRegression], ["kmmTiming", kmmTiming], ["trAdaBoostOffice", trAdaBoostOffice], ["trAdaBoostDrift", trAdaBoostDrift],
     ["trAdaBoostFlipped", trAdaBoostFlipped], ["chain", chain],
   ];
   const only = process.env.BENCH_ONLY?.split(",");

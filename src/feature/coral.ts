@@ -4,7 +4,9 @@
  * to choose components from, no labels: the second-order statistics are matched exactly.
  */
 import * as tf from "@tensorflow/tfjs";
+import { dense } from "../linalg/dense";
 import { sqrtm } from "../linalg/sqrtm";
+import { symmetricEigen } from "../linalg/symmetricEigen";
 import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
 import { FeatureAdapter, LearnerOption, checkDomains, checkSourceLabels, rowCount } from "./adapter";
@@ -35,13 +37,60 @@ function covariancePlusRidge(X: tf.Tensor2D, lambda: number): tf.Tensor2D {
 }
 
 /**
+ * Y ↦ Y (C + λI)^p for C = cov(X): with fewer samples than features (n − 1 < d) C has rank < n, and
+ * (C + λI)^p = λ^p I + V ((σ + λ)^p − λ^p) Vᵀ over C's nonzero eigenpairs (σ, V), which come from the n × n
+ * Gram matrix of the centred rows (float64 eigendecomposition): O(n² d + n³) instead of d³ per step of an
+ * iteration. Otherwise the d × d matrix power by the scaled Newton–Schulz iteration (λ bounds the spectrum
+ * from below). Returns the operator and the iterations it took (0 on the Gram route).
+ */
+export function ridgedCovariancePower(X: tf.Tensor2D, lambda: number, power: 0.5 | -0.5, seed: number): { apply: (Y: tf.Tensor2D) => tf.Tensor2D; iterations: number; dispose: () => void } {
+  const [n, d] = X.shape;
+  if (n - 1 < d) {
+    const Xc = tf.tidy(() => X.sub(X.mean(0, true)).div(Math.sqrt(n - 1)) as tf.Tensor2D);
+    const gram = tf.tidy(() => tf.matMul(Xc, Xc.transpose()));
+    const { values, vectors } = symmetricEigen(dense(n, n, Float64Array.from(gram.dataSync())));
+    gram.dispose();
+    const top = values[n - 1];
+    const keep: number[] = [];
+    for (let j = n - 1; j >= 0; j--) if (values[j] > 1e-10 * top) keep.push(j);
+    const r = keep.length;
+    // V = Xcᵀ U σ^{-1/2} (d × r, orthonormal), and the diagonal (σ + λ)^p − λ^p
+    const U = new Float32Array(n * r);
+    const scale = new Float32Array(r);
+    keep.forEach((j, c) => {
+      const inv = 1 / Math.sqrt(values[j]);
+      for (let i = 0; i < n; i++) U[i * r + c] = vectors!.data[i * n + j] * inv;
+      scale[c] = (values[j] + lambda) ** power - lambda ** power;
+    });
+    // explicit transposes: wasm's matMul is ~15× slower with its transpose flags
+    const V = tf.tidy(() => tf.matMul(Xc.transpose(), tf.tensor2d(U, [n, r])) as tf.Tensor2D);
+    const VT = V.transpose() as tf.Tensor2D;
+    Xc.dispose();
+    const D = tf.tensor1d(scale);
+    const base = lambda ** power;
+    return {
+      apply: (Y) => tf.tidy(() => Y.mul(base).add(tf.matMul(tf.matMul(Y, V).mul(D), VT)) as tf.Tensor2D),
+      iterations: 0,
+      dispose: () => tf.dispose([V, VT, D]),
+    };
+  }
+  const C = covariancePlusRidge(X, lambda);
+  const roots = sqrtm(C, { seed, lowerBound: lambda });
+  C.dispose();
+  const M = power === 0.5 ? roots.sqrt : roots.invSqrt;
+  tf.dispose(power === 0.5 ? roots.invSqrt : roots.sqrt);
+  return { apply: (Y) => tf.matMul(Y, M) as tf.Tensor2D, iterations: roots.iterations, dispose: () => M.dispose() };
+}
+
+/**
  * CORAL: C_s = cov(X_s) + λI, C_t = cov(X_t) + λI, X_s ← X_s C_s^{-1/2} C_t^{1/2}; the target is left as it is.
- * The square roots come from `sqrtm` (coupled Newton–Schulz on the TF backend).
+ * Each matrix power is applied through the covariance's Gram matrix when the domain has fewer samples than
+ * features, through `sqrtm` (scaled coupled Newton–Schulz on the TF backend) otherwise.
  */
 export class CORAL extends FeatureAdapter {
   protected readonly name = "CORAL";
   readonly options: typeof CORAL_DEFAULTS;
-  /** Newton–Schulz iterations of the two square roots, after fit */
+  /** Newton–Schulz iterations of the two square roots, after fit (0: that side went the Gram-matrix route) */
   iterations: [number, number] = [0, 0];
 
   constructor(options?: CORALOptions) {
@@ -56,15 +105,14 @@ export class CORAL extends FeatureAdapter {
     try {
       if (domains.Xs.shape[0] < 2) throw new Error("CORAL.fit: Xs needs at least 2 rows to estimate a covariance");
       if (domains.Xt.shape[0] < 2) throw new Error("CORAL.fit: Xt needs at least 2 rows to estimate a covariance");
-      const Cs = covariancePlusRidge(domains.Xs, lambda);
-      const whiten = sqrtm(Cs, { seed });
-      Cs.dispose();
-      const Ct = covariancePlusRidge(domains.Xt, lambda);
-      const colour = sqrtm(Ct, { seed });
-      Ct.dispose();
+      const whiten = ridgedCovariancePower(domains.Xs, lambda, -0.5, seed);
+      const colour = ridgedCovariancePower(domains.Xt, lambda, 0.5, seed);
       this.iterations = [whiten.iterations, colour.iterations];
-      const Zs = tf.tidy(() => tf.matMul(domains.Xs, tf.matMul(whiten.invSqrt, colour.sqrt)) as tf.Tensor2D);
-      tf.dispose([whiten.sqrt, whiten.invSqrt, colour.sqrt, colour.invSqrt]);
+      const white = whiten.apply(domains.Xs);
+      const Zs = colour.apply(white);
+      white.dispose();
+      whiten.dispose();
+      colour.dispose();
       this.setResult(Zs, tf.clone(domains.Xt));
       return this;
     } finally {

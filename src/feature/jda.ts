@@ -12,17 +12,20 @@ import {
   FeatureAdapter, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, splitRows,
 } from "./adapter";
 import { jointMmd } from "./mmdMatrix";
-import { featureMap, stackUnitRows } from "./tca";
-import { ComponentSolver } from "./transferComponents";
+import { KernelPlan, makeComponentSolver, planKernel, stackUnitRows } from "./tca";
 
 export interface JDAOptions extends IterativeComponentOptions {
   /** "primal" (default), "linear" or "rbf" — as TCA */
   kernel?: KernelKind;
   /** ridge λ; default 1 */
   lambda?: number;
+  /** "linear"/"rbf" only: m landmark samples (Nyström) instead of the n × n kernel, as TCA; default 0 (exact) */
+  landmarks?: number;
+  /** bytes the exact kernel problem may use, as TCA */
+  memoryLimit?: number;
 }
 
-export const JDA_DEFAULTS = { ...ITERATIVE_COMPONENT_DEFAULTS, kernel: "primal" as KernelKind };
+export const JDA_DEFAULTS = { ...ITERATIVE_COMPONENT_DEFAULTS, kernel: "primal" as KernelKind, landmarks: 0, memoryLimit: undefined as number | undefined };
 
 /**
  * JDA: each round solves (K M Kᵀ + λI) a = φ K H Kᵀ a with M = C·M₀ + Σ_c M_c (M₀ the marginal MMD matrix,
@@ -42,6 +45,12 @@ export class JDA extends FeatureAdapter {
   eigenvalues: Float64Array = new Float64Array(0);
   /** seconds each round took */
   roundSeconds: number[] = [];
+  /** where each round's seconds went: the MMD matrix (low-rank, rebuilt from the pseudo-labels), the eigensolve
+   * (block Lanczos on the pencil, warm-started from the previous round's components) and the base learner
+   * (fit on the projected source, label the target) */
+  roundProfile: { mmd: number; solve: number; learner: number; restarts: number }[] = [];
+  /** how the last fit solved its kernel problem, and any fallback it took */
+  plan: KernelPlan | null = null;
 
   constructor(options?: JDAOptions) {
     super();
@@ -53,24 +62,32 @@ export class JDA extends FeatureAdapter {
   }
 
   async fit(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<this> {
-    const { kernel, dim, lambda, gamma, iterations, tol, seed, learner } = this.options;
+    const { kernel, dim, lambda, gamma, iterations, tol, seed, learner, landmarks, memoryLimit } = this.options;
     const domains = checkDomains("JDA.fit", Xs, Xt);
     try {
       const ns = domains.Xs.shape[0], nt = domains.Xt.shape[0], d = domains.Xs.shape[1];
       const { labels, classes } = checkSourceLabels("JDA.fit", ys, ns);
       checkDim("JDA.fit", dim, nt, kernel === "primal" ? d : ns + nt, kernel === "primal" ? "the features" : "the samples");
+      this.plan = planKernel("JDA.fit", kernel, ns + nt, landmarks, memoryLimit);
       const X = stackUnitRows(domains.Xs, domains.Xt);
-      const Phi = featureMap(kernel, X, gamma);
+      const solver = makeComponentSolver(this.plan, kernel, X, gamma, landmarks, tol, seed);
       X.dispose();
-      const solver = new ComponentSolver(Phi, { tol, seed });
+      if (dim > solver.p) {
+        solver.dispose();
+        throw new Error(`JDA.fit: dim = ${dim} but the ${landmarks} landmarks span only ${solver.p} directions; use dim ≤ ${solver.p} or more landmarks`);
+      }
       this.pseudoLabels = [];
       this.roundSeconds = [];
+      this.roundProfile = [];
       let previous: tf.Tensor2D | undefined;
       try {
         for (let t = 0; t < iterations; t++) {
           const started = Date.now();
           const pseudo = t === 0 ? null : this.pseudoLabels[t - 1];
-          const sol = solver.solve(jointMmd(labels, pseudo, classes, nt), lambda, dim, undefined, previous);
+          const mmd = jointMmd(labels, pseudo, classes, nt);
+          const solveStart = Date.now();
+          const sol = solver.solve(mmd, lambda, dim, undefined, previous);
+          const learnerStart = Date.now();
           previous?.dispose();
           previous = sol.A;
           this.eigenvalues = sol.mu;
@@ -80,7 +97,9 @@ export class JDA extends FeatureAdapter {
           const clf = makeLearner(learner);
           await clf.fit(Zs, labels);
           this.pseudoLabels.push(await clf.predict(Zt));
-          this.roundSeconds.push((Date.now() - started) / 1000);
+          const end = Date.now();
+          this.roundSeconds.push((end - started) / 1000);
+          this.roundProfile.push({ mmd: (solveStart - started) / 1000, solve: (learnerStart - solveStart) / 1000, learner: (end - learnerStart) / 1000, restarts: sol.iterations });
         }
       } finally {
         previous?.dispose();

@@ -10,6 +10,8 @@ import { Labels, Matrix } from "../tensor";
 import { FeatureAdapter, LearnerOption, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, rowCount, splitRows } from "./adapter";
 import { marginalMmd } from "./mmdMatrix";
 import { ComponentSolver, unitRows } from "./transferComponents";
+import { KernelRows, checkExactFits } from "./kernelRows";
+import { nystromFeatures } from "./nystrom";
 
 export interface TCAOptions {
   /** "primal" (default: the features themselves, the problem is d × d), "linear" or "rbf" (n × n) */
@@ -24,8 +26,15 @@ export interface TCAOptions {
   learner?: LearnerOption;
   /** block Lanczos tolerance (relative residual); default 3e-6 */
   tol?: number;
-  /** seed of the eigensolver's start block; default 0 */
+  /** seed of the eigensolver's start block (and of the landmarks' draw); default 0 */
   seed?: number;
+  /**
+   * "linear"/"rbf" only: m > 0 approximates the n × n kernel by m landmark samples (Nyström; memory O(n m)
+   * instead of n²); m ≥ n falls back to the exact problem with a note. Default 0: exact
+   */
+  landmarks?: number;
+  /** bytes the exact kernel problem may use (default: free memory, ≤ the wasm heap); beyond it fit throws before allocating */
+  memoryLimit?: number;
 }
 
 export const TCA_DEFAULTS = {
@@ -36,7 +45,46 @@ export const TCA_DEFAULTS = {
   learner: undefined as LearnerOption | undefined,
   tol: 3e-6,
   seed: 0,
+  landmarks: 0,
+  memoryLimit: undefined as number | undefined,
 };
+
+/** Samples up to which a kernel problem squares Φ = K once (fast for JDA's repeated solves); beyond, K is held as row blocks. */
+const DENSE_KERNEL_LIMIT = 3000;
+
+/** How the kernel problem of n samples is solved: decided (and refused) before anything is allocated. */
+export interface KernelPlan {
+  mode: "primal" | "dense" | "rows" | "landmarks";
+  /** what happened instead of what was asked, e.g. landmarks ≥ n */
+  note: string | null;
+}
+
+export function planKernel(where: string, kernel: KernelKind, n: number, landmarks: number, memoryLimit: number | undefined): KernelPlan {
+  if (!(Number.isInteger(landmarks) && landmarks >= 0)) throw new Error(`${where}: option "landmarks" must be an integer ≥ 0 (0: exact), got ${landmarks}`);
+  if (memoryLimit !== undefined && !(memoryLimit > 0)) throw new Error(`${where}: option "memoryLimit" must be a number of bytes > 0, got ${memoryLimit}`);
+  if (kernel === "primal") {
+    if (landmarks > 0) throw new Error(`${where}: option "landmarks" approximates a kernel matrix; kernel "primal" has none (use kernel: "linear" or "rbf")`);
+    return { mode: "primal", note: null };
+  }
+  let note: string | null = null;
+  if (landmarks > 0 && landmarks < n) return { mode: "landmarks", note: null };
+  if (landmarks >= n) {
+    note = `${where}: landmarks = ${landmarks} ≥ n = ${n} samples: solved the exact kernel problem instead`;
+    console.warn(note);
+  }
+  checkExactFits(where, n, memoryLimit);
+  return { mode: n <= DENSE_KERNEL_LIMIT ? "dense" : "rows", note };
+}
+
+/** The component solver for the stacked unit-length rows X under `plan`; `p` is the dimension of the components. */
+export function makeComponentSolver(plan: KernelPlan, kernel: KernelKind, X: tf.Tensor2D, gamma: number | undefined, landmarks: number, tol: number, seed: number): ComponentSolver {
+  if (plan.mode === "landmarks") {
+    const { Psi } = nystromFeatures(kernel as "linear" | "rbf", X, gamma, landmarks, seed);
+    return new ComponentSolver(Psi, { tol, seed });
+  }
+  if (plan.mode === "rows") return new ComponentSolver(KernelRows.build(kernel as "linear" | "rbf", X, gamma), { tol, seed });
+  return new ComponentSolver(featureMap(kernel, X, gamma), { tol, seed });
+}
 
 /**
  * Φ for the stacked unit-length samples X (n × d): X itself ("primal") or the n × n kernel matrix.
@@ -69,8 +117,12 @@ export class TCA extends FeatureAdapter {
   readonly options: typeof TCA_DEFAULTS;
   /** μ = 1/φ of the components, descending (variance kept per unit of MMD + λ‖a‖²) */
   eigenvalues: Float64Array = new Float64Array(0);
-  /** the components A (p × dim, unit columns; p = features for "primal", samples for kernels), after fit */
+  /** the components A (p × dim, unit columns; p = features for "primal", samples for kernels, landmark directions with `landmarks`), after fit */
   components: Float32Array = new Float32Array(0);
+  /** how the last fit solved its kernel problem, and any fallback it took (e.g. landmarks ≥ n) */
+  plan: KernelPlan | null = null;
+  /** block Lanczos restarts of the last fit */
+  solverRestarts = 0;
 
   constructor(options?: TCAOptions) {
     super();
@@ -83,17 +135,22 @@ export class TCA extends FeatureAdapter {
 
   /** Learns the transfer components from both domains (no labels). */
   async fit(Xs: Matrix, Xt: Matrix): Promise<this> {
-    const { kernel, dim, lambda, gamma, tol, seed } = this.options;
+    const { kernel, dim, lambda, gamma, tol, seed, landmarks, memoryLimit } = this.options;
     const domains = checkDomains("TCA.fit", Xs, Xt);
     try {
       const ns = domains.Xs.shape[0], nt = domains.Xt.shape[0], d = domains.Xs.shape[1];
       checkDim("TCA.fit", dim, nt, kernel === "primal" ? d : ns + nt, kernel === "primal" ? "the features" : "the samples");
+      this.plan = planKernel("TCA.fit", kernel, ns + nt, landmarks, memoryLimit);
       const X = stackUnitRows(domains.Xs, domains.Xt);
-      const Phi = featureMap(kernel, X, gamma);
+      const solver = makeComponentSolver(this.plan, kernel, X, gamma, landmarks, tol, seed);
       X.dispose();
-      const solver = new ComponentSolver(Phi, { tol, seed });
+      if (dim > solver.p) {
+        solver.dispose();
+        throw new Error(`TCA.fit: dim = ${dim} but the ${landmarks} landmarks span only ${solver.p} directions; use dim ≤ ${solver.p} or more landmarks`);
+      }
       try {
         const sol = solver.solve(marginalMmd(ns, nt), lambda, dim);
+        this.solverRestarts = sol.iterations;
         this.eigenvalues = sol.mu;
         this.components = Float32Array.from(await sol.A.data());
         sol.A.dispose();

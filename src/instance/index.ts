@@ -9,6 +9,8 @@ export { KLIEP } from "./kliep";
 export type { KLIEPOptions } from "./kliep";
 export { TrAdaBoost } from "./trAdaBoost";
 export type { TrAdaBoostOptions, TrAdaBoostHistory } from "./trAdaBoost";
+export { DynamicTrAdaBoost } from "./dynamicTrAdaBoost";
+export type { DynamicTrAdaBoostOptions, BoostOrPoolSelection } from "./dynamicTrAdaBoost";
 export { selectionBiasRegression, fitPolynomial, meanSquaredError, flippedLabelDomains, domainChain } from "./toys";
 export type { SelectionBiasRegression, FlippedLabelDomains, ChainDomain, DomainChain, DomainChainOptions } from "./toys";
 export { TTL, rankIntermediates } from "./ttl";

@@ -27,7 +27,7 @@ export interface TrAdaBoostOptions {
   seed?: number;
 }
 
-const DEFAULTS = {
+export const TRADABOOST_DEFAULTS = {
   estimators: 10,
   learner: undefined as LearnerOption | undefined,
   errors: "auto" as "auto" | "hard" | "soft",
@@ -45,6 +45,8 @@ export interface TrAdaBoostHistory {
   errors: number[];
   /** the learner's vote αₜ = ln((1 − εₜ)/εₜ) + ln(K − 1) */
   alphas: number[];
+  /** the factor Cₜ applied to every source weight after round t (1 for TrAdaBoost; see DynamicTrAdaBoost) */
+  corrections: number[];
 }
 
 /**
@@ -66,9 +68,9 @@ export interface TrAdaBoostHistory {
  * two steps. `history` keeps every round's weights.
  */
 export class TrAdaBoost {
-  readonly options: typeof DEFAULTS;
+  readonly options: typeof TRADABOOST_DEFAULTS;
   classes: Int32Array = new Int32Array(0);
-  history: TrAdaBoostHistory = { source: [], target: [], errors: [], alphas: [] };
+  history: TrAdaBoostHistory = { source: [], target: [], errors: [], alphas: [], corrections: [] };
   /** the source factor β of the last fit */
   sourceFactor = 1;
   private readonly makeLearner: () => Classifier;
@@ -76,16 +78,31 @@ export class TrAdaBoost {
   private voters: { learner: Classifier; alpha: number }[] = [];
   private features = 0;
 
-  constructor(options?: TrAdaBoostOptions) {
-    this.options = checkOptions("TrAdaBoost", options, DEFAULTS);
+  /** a fresh copy of the base learner */
+  protected newLearner(): Classifier {
+    return this.makeLearner();
+  }
+
+  /** the number of features of the last fit */
+  protected get featureCount(): number {
+    return this.features;
+  }
+
+  /** the class name in messages */
+  protected readonly where: string;
+
+  /** `where` and `extraDefaults`: for variants that add options (DynamicTrAdaBoost). */
+  constructor(options?: TrAdaBoostOptions, where = "TrAdaBoost", extraDefaults: object = {}) {
+    this.where = where;
+    this.options = checkOptions(where, options, { ...TRADABOOST_DEFAULTS, ...extraDefaults });
     const o = this.options;
-    requireInteger("TrAdaBoost", "estimators", o.estimators, 1);
-    requirePositive("TrAdaBoost", "learningRate", o.learningRate);
-    if (!["auto", "hard", "soft"].includes(o.errors)) throw new Error(`TrAdaBoost: option "errors" must be "auto", "hard" or "soft", got ${JSON.stringify(o.errors)}`);
-    this.makeLearner = learnerFactory(o.learner, "TrAdaBoost");
+    requireInteger(where, "estimators", o.estimators, 1);
+    requirePositive(where, "learningRate", o.learningRate);
+    if (!["auto", "hard", "soft"].includes(o.errors)) throw new Error(`${where}: option "errors" must be "auto", "hard" or "soft", got ${JSON.stringify(o.errors)}`);
+    this.makeLearner = learnerFactory(o.learner, where);
     const hasProba = typeof this.makeLearner().predictProba === "function";
     if (o.errors === "soft" && !hasProba) {
-      throw new Error('TrAdaBoost: errors: "soft" needs a learner with predictProba; use errors: "hard" or another learner');
+      throw new Error(`${where}: errors: "soft" needs a learner with predictProba; use errors: "hard" or another learner`);
     }
     this.soft = o.errors === "soft" || (o.errors === "auto" && hasProba);
   }
@@ -93,8 +110,17 @@ export class TrAdaBoost {
   /** whether this booster uses soft errors and a soft vote (see the `errors` option) */
   readonly soft: boolean;
 
+  /**
+   * The factor Cₜ on every source weight after round t, given `targetGrowth`, the factor by which the
+   * labelled target's total weight grew in that round's update. TrAdaBoost: 1 (none).
+   */
+  protected sourceCorrection(targetGrowth: number): number {
+    void targetGrowth;
+    return 1;
+  }
+
   async fit(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels): Promise<this> {
-    const where = "TrAdaBoost.fit";
+    const where = `${this.where}.fit`;
     const S = checkDomain(Xs, "Xs", where);
     let T: { t: tf.Tensor2D; owned: boolean } | null = null;
     let X: tf.Tensor2D | null = null;
@@ -119,7 +145,7 @@ export class TrAdaBoost {
       const beta = 1 / (1 + Math.sqrt((2 * Math.log(ns)) / N));
       this.sourceFactor = beta;
       const w = new Float64Array(n).fill(1 / n);
-      this.history = { source: [], target: [], errors: [], alphas: [] };
+      this.history = { source: [], target: [], errors: [], alphas: [], corrections: [] };
       this.voters = [];
       const firstVoter = Math.ceil(N / 2) - 1; // rounds ⌈N/2⌉ … N, 0-based
       const maxError = (K - 1) / K - 1e-10;
@@ -143,8 +169,14 @@ export class TrAdaBoost {
         this.history.errors.push(werr / wt);
         this.history.alphas.push(alpha);
         if (t >= firstVoter) this.voters.push({ learner, alpha });
-        for (let i = 0; i < ns; i++) w[i] *= beta ** (lr * e[i]);
-        for (let i = ns; i < n; i++) w[i] *= Math.exp(lr * alpha * e[i]);
+        let grown = 0;
+        for (let i = ns; i < n; i++) {
+          w[i] *= Math.exp(lr * alpha * e[i]);
+          grown += w[i];
+        }
+        const correction = this.sourceCorrection(grown / wt);
+        this.history.corrections.push(correction);
+        for (let i = 0; i < ns; i++) w[i] *= correction * beta ** (lr * e[i]);
       }
       return this;
     } finally {
@@ -175,11 +207,11 @@ export class TrAdaBoost {
 
   /** The αₜ-weighted vote of rounds ⌈N/2⌉ … N (labels in the training labels' values). */
   async predict(X: Matrix): Promise<Int32Array> {
-    return this.vote(X, "X", "TrAdaBoost.predict");
+    return this.vote(X, "X", `${this.where}.predict`);
   }
 
-  private async vote(X: Matrix, argName: string, where: string): Promise<Int32Array> {
-    if (this.voters.length === 0) throw new Error("TrAdaBoost: call fit(Xs, ys, XtLabelled, ytLabelled) before predict");
+  protected async vote(X: Matrix, argName: string, where: string): Promise<Int32Array> {
+    if (this.voters.length === 0) throw new Error(`${this.where}: call fit(Xs, ys, XtLabelled, ytLabelled) before predict`);
     const D = checkDomain(X, argName, where);
     try {
       checkFeatures(D.t, this.features, argName, "Xs", where);
@@ -217,6 +249,6 @@ export class TrAdaBoost {
 
   async fitPredict(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels, XtTest: Matrix): Promise<Int32Array> {
     await this.fit(Xs, ys, XtLabelled, ytLabelled);
-    return this.vote(XtTest, "XtTest", "TrAdaBoost.fitPredict");
+    return this.vote(XtTest, "XtTest", `${this.where}.fitPredict`);
   }
 }

@@ -11,6 +11,7 @@ const EXPECTED: Record<string, { rows: number; cols: number; counts: number[] }>
   "office_caltech10_surf/dslr": { rows: 157, cols: 800, counts: [12, 21, 12, 13, 10, 24, 22, 12, 8, 23] },
   "office_caltech10_surf/webcam": { rows: 295, cols: 800, counts: [29, 21, 31, 27, 27, 30, 43, 30, 27, 30] },
   "mnist_usps/mnist": { rows: 2000, cols: 256, counts: [196, 227, 207, 202, 196, 179, 191, 206, 195, 201] },
+  "mnist_usps/mnist10k": { rows: 10000, cols: 256, counts: [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978] },
   "mnist_usps/usps": { rows: 1800, cols: 256, counts: [352, 241, 165, 166, 166, 126, 139, 172, 129, 144] },
   "coil20/coil1": { rows: 720, cols: 1024, counts: new Array(20).fill(36) },
   "coil20/coil2": { rows: 720, cols: 1024, counts: new Array(20).fill(36) },

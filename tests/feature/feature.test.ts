@@ -12,6 +12,9 @@ import { covariateShift } from "../../src/data/shifts";
 import { accuracy } from "../../src/metrics/accuracy";
 import { mmd } from "../../src/metrics/mmd";
 import { CORAL, JDA, TCA, TJM, denseMmdMatrix, jointMmd, marginalMmd } from "../../src/feature";
+import { DenseMatrix, dense, matMul as denseMatMul } from "../../src/linalg/dense";
+import { symmetricEigen } from "../../src/linalg/symmetricEigen";
+import { Random } from "../../src/random";
 
 interface Labelled { X: tf.Tensor2D; y: Int32Array }
 const domains: Record<string, Labelled> = {};
@@ -137,6 +140,51 @@ describe("the contract API", () => {
     expect(dist(cz, ct)).toBeLessThan(dist(cs, ct));
     Zs.dispose();
     coral.dispose();
+  });
+
+  it("CORAL is exact on both routes: X_s C_s^{-1/2} C_t^{1/2} as the float64 eigendecomposition gives it", async () => {
+    // d = 90 features; a source of 40 rows goes through its Gram matrix (n − 1 < d), one of 300 rows through
+    // scaled Newton–Schulz; the target of 60 rows through its Gram matrix
+    const rng = new Random(3);
+    const d = 90;
+    const make = (n: number, shift: number) => tf.tensor2d(Float32Array.from({ length: n * d }, (_, i) => rng.normal(shift * (i % 7), 1 + (i % d) / d)), [n, d]);
+    const power = (X: tf.Tensor2D, p: number): DenseMatrix => {
+      const n = X.shape[0];
+      const x = X.arraySync();
+      const mean = Array.from({ length: d }, (_, j) => x.reduce((s, r) => s + r[j], 0) / n);
+      const C = dense(d, d);
+      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += (x[i][a] - mean[a]) * (x[i][b] - mean[b]);
+        C.data[a * d + b] = s / (n - 1) + (a === b ? 1 : 0);
+      }
+      const { values, vectors } = symmetricEigen(C);
+      const V = vectors!;
+      const out = dense(d, d);
+      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) {
+        let s = 0;
+        for (let c = 0; c < d; c++) s += V.data[a * d + c] * values[c] ** p * V.data[b * d + c];
+        out.data[a * d + b] = s;
+      }
+      return out;
+    };
+    const Xt = make(60, 0.5);
+    for (const ns of [40, 300]) {
+      const Xs = make(ns, 0);
+      const coral = new CORAL();
+      await coral.fit(Xs, Xt);
+      expect(coral.iterations[0] > 0).toBe(ns - 1 >= d);
+      expect(coral.iterations[1]).toBe(0);
+      const expected = denseMatMul(denseMatMul(dense(ns, d, Float64Array.from(Xs.dataSync())), power(Xs, -0.5)), power(Xt, 0.5));
+      const Zs = coral.transformSource();
+      const got = Zs.dataSync();
+      let diff = 0, norm = 0;
+      for (let i = 0; i < got.length; i++) { diff += (got[i] - expected.data[i]) ** 2; norm += expected.data[i] ** 2; }
+      expect(Math.sqrt(diff / norm)).toBeLessThan(1e-4);
+      tf.dispose([Xs, Zs]);
+      coral.dispose();
+    }
+    Xt.dispose();
   });
 
   it("TJM turns some source samples down: instance weights spread around their mean of 1", async () => {

@@ -4,7 +4,6 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { useBestBackend } from "../../src/backend";
-import { Classifier } from "../../src/classifiers/classifier";
 import { DecisionStump, DecisionTree } from "../../src/classifiers/decisionTree";
 import { LogisticRegression } from "../../src/classifiers/logisticRegression";
 import { OneNearestNeighbor } from "../../src/classifiers/nearestNeighbor";
@@ -12,6 +11,7 @@ import { accuracy } from "../../src/metrics/accuracy";
 import { concatDomains } from "../../src/splits";
 import { TrAdaBoost } from "../../src/instance/trAdaBoost";
 import { flippedLabelDomains } from "../../src/instance/toys";
+import { HAND, PredictsZero } from "./handCheck";
 
 beforeAll(async () => {
   await useBestBackend({ quiet: true });
@@ -45,14 +45,8 @@ test("flipped source labels: their weights fall round by round and TrAdaBoost be
 
 test("the update rules of the paper, checked by hand on one round (hard errors, binary)", async () => {
   // a learner that always predicts 0: source rows with label 1 and target rows with label 1 are errors
-  class Constant implements Classifier {
-    readonly supportsSampleWeight = true;
-    async fit(_X: unknown, _y: unknown, _w?: ArrayLike<number>) { return this; }
-    async predict(X: tf.Tensor2D) { return new Int32Array(X.shape[0]); }
-  }
-  const Xs = [[0], [1], [2], [3]], ys = [0, 1, 0, 1];
-  const Xt = [[0], [1], [2]], yt = [0, 0, 1];
-  const booster = await new TrAdaBoost({ estimators: 2, learner: () => new Constant(), errors: "hard" }).fit(Xs, ys, Xt, yt);
+  const { Xs, ys, Xt, yt } = HAND;
+  const booster = await new TrAdaBoost({ estimators: 2, learner: () => new PredictsZero(), errors: "hard" }).fit(Xs, ys, Xt, yt);
   const beta = 1 / (1 + Math.sqrt((2 * Math.log(4)) / 2));
   expect(booster.sourceFactor).toBeCloseTo(beta, 12);
   expect(booster.history.errors[0]).toBeCloseTo(1 / 3, 12); // one of three equally weighted target rows is wrong

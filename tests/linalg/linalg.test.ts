@@ -293,6 +293,25 @@ describe("sqrtm", () => {
     });
   }
 
+  it("the scaled iteration (a known lower bound on λ_min) gives the same roots in fewer steps", () => {
+    const n = 120;
+    const rng = new Random(7);
+    const A = randomSpd(rng, n, 1);
+    const lowest = symmetricEigen(A, { vectors: false }).values[0];
+    const At = tf.tensor2d(Float32Array.from(A.data), [n, n]);
+    const plain = sqrtm(At);
+    const scaled = sqrtm(At, { lowerBound: 0.99 * lowest });
+    expect(scaled.iterations).toBeLessThan(plain.iterations);
+    const a = plain.sqrt.dataSync(), b = scaled.sqrt.dataSync();
+    const ai = plain.invSqrt.dataSync(), bi = scaled.invSqrt.dataSync();
+    let diff = 0, norm = 0, diffi = 0, normi = 0;
+    for (let i = 0; i < n * n; i++) { diff += (a[i] - b[i]) ** 2; norm += a[i] ** 2; diffi += (ai[i] - bi[i]) ** 2; normi += ai[i] ** 2; }
+    expect(Math.sqrt(diff / norm)).toBeLessThan(1e-5);
+    expect(Math.sqrt(diffi / normi)).toBeLessThan(1e-5);
+    expect(() => sqrtm(At, { lowerBound: -1 })).toThrow(/lowerBound must be a number ≥ 0/);
+    tf.dispose([At, plain.sqrt, plain.invSqrt, scaled.sqrt, scaled.invSqrt]);
+  });
+
   it("rejects a matrix that is not positive definite", () => {
     const A = tf.tensor2d([[1, 2], [2, 1]]);
     expect(() => sqrtm(A)).toThrow(/not positive definite/);
