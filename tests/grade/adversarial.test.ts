@@ -9,7 +9,10 @@ import * as path from "path";
 import type { Notebook } from "../../kernel-ext/notebook";
 import { autograde, type GradedSubmission } from "../../kernel-ext/grade/autograde";
 import { gradeId } from "../../kernel-ext/grade/checksum";
+import { feedback } from "../../kernel-ext/grade/feedback";
 import { Gradebook, gradedNotebook } from "../../kernel-ext/grade/gradebook";
+import { hiddenLines } from "../../kernel-ext/grade/redact";
+import { exportCsv, exportGradescope } from "../../kernel-ext/grade/report";
 import { FIXTURE, INSECURE, RIGHT, skipped, submission, writeSubmission } from "./helpers";
 
 let tmp: string, sourceFile: string, subs: string, gradebook: string;
@@ -255,6 +258,24 @@ describe("autograde: adversarial submissions", () => {
     expect(get("wrong-kernel")).toMatchObject({ status: "ok", score: 5 });
     expect(get("wrong-kernel").message).toMatch(/python3/);
   });
+});
+
+describe("autograde: nothing returned to a student holds hidden test code", () => {
+  it("graded notebooks, feedback pages, the CSV and Gradescope's JSON, for every adversarial case", async () => {
+    const lines = hiddenLines(JSON.parse(fs.readFileSync(sourceFile, "utf8")));
+    expect(lines).toContain('assert.strictEqual(square(-4), 16, "square(-4)");');
+    const out = path.join(tmp, "returned");
+    const pages = await feedback(gradebook, path.join(out, "feedback"));
+    const gb = new Gradebook(gradebook, { mustExist: true });
+    const files = [...pages, exportCsv(gb, path.join(out, "grades.csv")), ...exportGradescope(gb, path.join(out, "gradescope"))];
+    for (const r of gb.submissions()) if (fs.existsSync(gradedNotebook(gradebook, r.student, r.notebook))) files.push(gradedNotebook(gradebook, r.student, r.notebook));
+    gb.close();
+    expect(files.length).toBeGreaterThan(results.size);
+    for (const f of files) {
+      const text = fs.readFileSync(f, "utf8");
+      for (const l of lines) if (text.includes(l) || text.includes(JSON.stringify(l).slice(1, -1))) throw new Error(`${f} holds the hidden test line ${l}`);
+    }
+  }, 120_000);
 });
 
 describe("autograde: resuming", () => {
