@@ -5,6 +5,7 @@ import type { Notebook } from "../notebook";
 import { joinText, readNotebook, writeFileAtomic, writeNotebookAtomic } from "../notebook";
 import { nbgraderMeta, studentEdition } from "../export/editions";
 import { computeChecksum, gradeId, isGrade, isLocked, isSolution } from "./checksum";
+import { studentReadme, writeKit } from "./kit";
 
 /** Problems in an exercise source that would make grading ambiguous: missing or repeated grade ids. */
 export function checkSource(nb: Notebook, file: string): void {
@@ -43,35 +44,40 @@ export function releaseEdition(nb: Notebook, file: string): Notebook {
   return student;
 }
 
-export const STUDENT_README = `# Exercises
+export interface AssignOptions {
+  /** write the course kit (kit.ts: tarballs, package.json, README) beside the notebooks (default true) */
+  kit?: boolean;
+  /** names the kit's package (default: the release folder's name) */
+  course?: string;
+}
 
-Install the TypeScript kernel and the course library once (Node.js 20 or later):
-
-    npm install transferlab @transferlab/kernel-ext
-    npx tlab kernel install --user
-
-Open the notebook in Jupyter, choose the kernel "TypeScript (transferlab)", replace each
-\`throw new Error("not implemented");\` by your answer, and check your work before handing it in:
-
-    npx tlab grade validate NOTEBOOK.ipynb
-
-Do not edit or delete the test cells or the locked cells: they are restored from the original when
-your notebook is graded, and more tests are added then.
-`;
-
-export function assign(sources: string[], out: string): string[] {
+/**
+ * The student editions of `sources` in `out`, with the course kit students install (kit.ts) or, with
+ * `kit: false`, only a README. Nothing is left behind when a source is refused or packing fails.
+ */
+export function assign(sources: string[], out: string, options: AssignOptions = {}): string[] {
   // every edition first: a source that fails leaves no folder and no half release behind
   const editions = sources.map((src) => {
     const target = path.join(out, path.basename(src));
     if (path.resolve(target) === path.resolve(src)) throw new Error(`${src}: --out would overwrite the source; choose another folder`);
     return { target, nb: releaseEdition(readNotebook(src), src) };
   });
+  const existed = fs.existsSync(out);
   fs.mkdirSync(out, { recursive: true });
-  const written: string[] = [];
-  for (const { target, nb } of editions) {
-    writeNotebookAtomic(target, nb);
-    written.push(target);
+  try {
+    const written: string[] = [];
+    for (const { target, nb } of editions) {
+      writeNotebookAtomic(target, nb);
+      written.push(target);
+    }
+    if (options.kit === false) writeFileAtomic(path.join(out, "README.md"), studentReadme());
+    else {
+      const kit = writeKit(out, options.course ?? path.basename(path.resolve(out)));
+      written.push(...Object.values(kit.tarballs).map((t) => path.join(out, t)), kit.packageJson);
+    }
+    return written;
+  } catch (e) {
+    if (!existed) fs.rmSync(out, { recursive: true, force: true });
+    throw e;
   }
-  writeFileAtomic(path.join(out, "README.md"), STUDENT_README);
-  return written;
 }

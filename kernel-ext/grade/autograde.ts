@@ -25,6 +25,8 @@ import { hiddenLines, redact, redactNotebook } from "./redact";
 import { fullyIsolated, isolation, killedFor, nodeEnv, readableByOthers, releaseSandboxRoot, sandboxRoot, type Isolation } from "./sandbox";
 import { scoreCells, type CellGrade } from "./score";
 import { findSubmission, loadSubmission } from "./submission";
+import { importedPackages } from "./imports";
+import { warmCodeCache } from "./warmcache";
 
 export interface AutogradeOptions {
   sources: string[];
@@ -201,7 +203,8 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
   // the service compiles ahead while the first kernels start; workers wait for it before their first submission
   const compiling = needKernel >= 2 && options.compileService !== false ? startCompileService(sources, modules, options) : undefined;
   const kernelEnv: Record<string, string> = compiling ? { TLAB_LAZY_COMPILER: "1", TLAB_KERNEL_CACHE: compiling.v8Dir } : {};
-  const pool = new KernelPool({ sandbox: { wallSec, modules, memoryMb: options.memoryMb, env: kernelEnv }, ahead: workers, total: needKernel });
+  // (the code cache folder is bound read-only into each sandbox)
+  const pool = new KernelPool({ sandbox: { wallSec, modules, memoryMb: options.memoryMb, env: kernelEnv, readOnly: compiling ? [compiling.v8Dir] : [] }, ahead: workers, total: needKernel });
   const ctx: Context = { gb, options, timeoutSec, pool, service: compiling?.service, sourceChanged: new Map() };
   const startedAt = new Date().toISOString();
   const started = Date.now();
@@ -249,7 +252,8 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
 /**
  * The compile service (precompile.ts), fed with what submissions share: each source restored from itself
  * (right answers) and from its student edition (untouched stubs). Kernels get TypeScript's V8 code cache
- * it leaves, read-only, for the cells they must compile themselves.
+ * it leaves, read-only, for the cells they must compile themselves, and the code cache of the kernel's and
+ * the cells' modules (warmcache.ts), written while the service starts.
  */
 function startCompileService(sources: Source[], modules: string, options: AutogradeOptions): { service: CompileService; v8Dir: string } {
   const work = fs.mkdtempSync(path.join(sandboxRoot(), "compile-"));
@@ -263,7 +267,11 @@ function startCompileService(sources: Source[], modules: string, options: Autogr
       chains.push(restored.cells.filter((c) => c.cell_type === "code").map((c) => joinText(c.source)));
     }
   }
-  return { service: new CompileService(work, chains, modules, { ...keptEnv(), ...nodeEnv(options.memoryMb) }, v8Dir), v8Dir };
+  const env = { ...keptEnv(), ...nodeEnv(options.memoryMb) };
+  const service = new CompileService(work, chains, modules, env, v8Dir);
+  const warmed = warmCodeCache(v8Dir, { modules, packages: [...new Set(sources.flatMap((s) => importedPackages(s.nb)))] }, env);
+  if ("failed" in warmed) options.onWarning?.(`no code cache for the kernels (each compiles its modules itself): ${warmed.failed}`);
+  return { service, v8Dir };
 }
 
 function keptEnv(): Record<string, string> {

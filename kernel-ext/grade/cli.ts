@@ -4,7 +4,9 @@ import * as path from "path";
 import { parseArgs } from "util";
 
 export const GRADE_USAGE = `usage:
-  tlab grade assign SOURCE.ipynb... --out DIR      student editions (+ README.md) for release
+  tlab grade assign SOURCE.ipynb... --out DIR [--course NAME] [--no-kit]
+             student editions and the course kit students install: the course's packages as
+             tarballs (npm pack), a package.json on them and a README (--no-kit: notebooks + README)
   tlab grade validate STUDENT.ipynb [--timeout S]   run the visible tests; exit 1 if one fails
   tlab grade autograde --source SOURCE.ipynb [--source …] --submissions DIR --gradebook FILE.sqlite
              [--timeout S] [--notebook-timeout S] [--memory MB] [--workers N] [--student ID]
@@ -51,13 +53,16 @@ export async function gradeCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
     case "assign": {
-      const { values, positionals } = parse(rest, { out: { type: "string" } });
+      const { values, positionals } = parse(rest, { out: { type: "string" }, course: { type: "string" }, "no-kit": { type: "boolean" } });
       if (positionals.length === 0) throw new GradeUsageError("grade assign needs at least one SOURCE.ipynb");
       const { assign } = await import("./assign");
-      const written = assign(positionals, need(values.out, "--out"));
-      out(Boolean(values.json), { written }, () => {
+      const dir = need(values.out, "--out");
+      const kit = !values["no-kit"];
+      if (kit && !values.json) console.log("tlab grade assign: packing the course kit (npm pack of transferlab, @transferlab/data, @transferlab/kernel-ext) …");
+      const written = assign(positionals, dir, { kit, ...(typeof values.course === "string" ? { course: values.course } : {}) });
+      out(Boolean(values.json), { written, readme: path.join(dir, "README.md") }, () => {
         for (const f of written) console.log(`tlab grade assign: ${f}`);
-        console.log(`tlab grade assign: ${path.join(String(values.out), "README.md")} tells students how to install and validate`);
+        console.log(`tlab grade assign: ${path.join(dir, "README.md")} tells students how to install${kit ? " the kit" : ""} and validate`);
       });
       return 0;
     }
@@ -68,6 +73,7 @@ export async function gradeCommand(args: string[]): Promise<number> {
       const v = await validate(positionals[0], num(values.timeout, "--timeout"));
       out(Boolean(values.json), v, () => {
         if (v.setup) console.log(`SETUP  ${v.setup}`);
+        if (v.libraries) console.log(`NOTE   libraries: ${v.libraries}`);
         for (const e of v.errors) console.log(`ERROR  cell ${e.cell}${e.grade_id ? ` (${e.grade_id})` : ""}: ${e.code ? `${e.code} ` : ""}${e.message}\n${e.detail.split("\n").map((l) => `       ${l}`).join("\n")}`);
         for (const g of v.grades) {
           const pts = g.score === null ? `?/${g.max_score}` : `${g.score}/${g.max_score}`;

@@ -4,8 +4,27 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { CellGrade } from "./score";
+
+/** The version the project is tested with (package.json pins the same). */
+const SQLITE = "better-sqlite3@12.6.2";
+
+/**
+ * better-sqlite3, loaded when a gradebook is opened: it is an optional peer of @transferlab/kernel-ext, since
+ * only the TA's grading needs it (a student who validates does not compile a native module for nothing).
+ */
+function sqlite(): typeof Database {
+  try {
+    return require("better-sqlite3") as typeof Database;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "MODULE_NOT_FOUND" && /better-sqlite3/.test(err.message)) {
+      throw new Error(`the gradebook needs better-sqlite3, which is not installed here: npm install ${SQLITE} (an optional peer of @transferlab/kernel-ext, needed only to grade)`);
+    }
+    throw new Error(`the gradebook needs better-sqlite3, which failed to load (${err.message.split("\n")[0]}): reinstall it with npm install ${SQLITE}`);
+  }
+}
 
 export type SubmissionStatus = "ok" | "tampered" | "timeout" | "memory" | "crashed" | "invalid" | "missing" | "error";
 
@@ -78,7 +97,7 @@ export class Gradebook {
     if (options.mustExist && !fs.existsSync(file)) throw new Error(`${file}: no such gradebook (run tlab grade autograde first)`);
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const fresh = !fs.existsSync(file);
-    this.db = new Database(file);
+    this.db = new (sqlite())(file);
     // only the grader reads it: student code runs as another user where the machine allows
     if (fresh) fs.chmodSync(file, 0o600);
     this.db.pragma("journal_mode = WAL");

@@ -22,7 +22,8 @@ import { declHash, EMPTY_DECL_HASH, fromEntry, readsFiles, toEntry } from "../ke
 import type { Compiled } from "../kernel/compiler";
 import { Compiler } from "../kernel/compiler";
 import { cellOptions } from "../kernel/options";
-import { loadTypeScript, saveTypeScriptCache } from "../kernel/typescript";
+import { loadTypeScript } from "../kernel/typescript";
+import { saveCodeCache } from "../kernel/v8cache";
 
 interface Config {
   /** the compiling folder: laid out as a sandbox's working folder (a node_modules link, nothing else) */
@@ -217,7 +218,7 @@ function main(): void {
     for (const f of failures.reverse()) walk(chain, c, f.at, f.prevDecl);
   };
   config.chains.forEach((chain, c) => walk(chain, c, 0, ""));
-  saveTypeScriptCache();
+  saveCodeCache();
   process.stdout.write("ready\n");
 
   // Then on demand, one request a line.

@@ -13,6 +13,7 @@ import type { Notebook } from "../notebook";
 import { joinText } from "../notebook";
 import { gradeId, isGrade, isSolution } from "./checksum";
 import { topLevelNames } from "./tsnames";
+import { importedPackages } from "./imports";
 import { scoreCells, type CellGrade } from "./score";
 
 /** An error of a cell that is not a test: the student's own code, or a locked cell it broke. */
@@ -31,6 +32,8 @@ export interface Validation {
   notebook: string;
   /** a library the notebook imports could not be found: what to do (reported before anything else) */
   setup?: string;
+  /** where the libraries came from when not from the notebook's folder */
+  libraries?: string;
   /** the errors of answer and locked cells, in cell order */
   errors: CellError[];
   grades: CellGrade[];
@@ -46,8 +49,10 @@ export async function validate(file: string, timeoutSec = 60): Promise<Validatio
   }
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "tlab-validate-"));
   try {
-    // the student's own notebook in its own folder (their data files work); the executed copy goes aside
-    const run = await runNotebook(file, { out, allowErrors: true, timeoutSec });
+    // the student's own notebook in its own folder (their data files work); the executed copy goes aside.
+    // Outside the course kit, the libraries come from the kit this tlab belongs to (NODE_PATH).
+    const kit = libraryFallback(file);
+    const run = await runNotebook(file, { out, allowErrors: true, timeoutSec, ...(kit ? { env: { NODE_PATH: kit.nodeModules } } : {}) });
     const executed = readNotebook(run.output);
     const grades = scoreCells(executed, run, new Set());
     const errors: CellError[] = run.errors
@@ -68,6 +73,7 @@ export async function validate(file: string, timeoutSec = 60): Promise<Validatio
     return {
       notebook: file,
       ...(setup ? { setup } : {}),
+      ...(kit ? { libraries: `${kit.packages.join(", ")} from ${kit.nodeModules} (the kit this tlab is installed in): the notebook's folder has none` } : {}),
       errors,
       grades,
       // partial credit means a check in the test failed: the student should look
@@ -78,6 +84,36 @@ export async function validate(file: string, timeoutSec = 60): Promise<Validatio
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
+}
+
+/**
+ * The node_modules folder of the kit (or project) this tlab is installed in, when the notebook's own folder
+ * cannot resolve a package its cells import and that folder can: a student can validate a notebook
+ * wherever it sits. Undefined when the notebook's folder resolves them (the usual case) or neither does.
+ */
+function libraryFallback(file: string): { nodeModules: string; packages: string[] } | undefined {
+  const packages = importedPackages(readNotebook(file));
+  const from = (dir: string) => (p: string) => {
+    try {
+      require.resolve(`${p}/package.json`, { paths: [dir] });
+      return true;
+    } catch {
+      try {
+        require.resolve(p, { paths: [dir] });
+        return true;
+      } catch {
+        return false;
+      }
+    }
+  };
+  const here = from(path.dirname(path.resolve(file)));
+  const missing = packages.filter((p) => !here(p));
+  if (!missing.length) return undefined;
+  for (let dir = path.resolve(__dirname, "..", ".."); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const nodeModules = path.join(dir, "node_modules");
+    if (fs.existsSync(path.join(nodeModules, "transferlab")) && missing.every(from(dir))) return { nodeModules, packages: missing };
+  }
+  return undefined;
 }
 
 /**

@@ -179,6 +179,8 @@ export class Compiler {
         ...rest: unknown[]
       ): TS.WatchCompilerHostOfFilesAndCompilerOptions<TS.EmitAndSemanticDiagnosticsBuilderProgram> => {
         Object.assign(options, extra, { rootDir: this.root, sourceMap: true });
+        // the checker finds packages where Node's require does: NODE_PATH's folders after node_modules
+        options.paths ??= nodePathMapping();
         const host = (ts.createWatchCompilerHost as (...a: unknown[]) => TS.WatchCompilerHostOfFilesAndCompilerOptions<TS.EmitAndSemanticDiagnosticsBuilderProgram>)(
           rootFiles,
           options,
@@ -298,4 +300,15 @@ function loadConverterModule(view: object): ConverterModule {
   mod.require = ((id: string) => (id === "@tslab/typescript-for-tslab" ? view : original(id))) as NodeRequire;
   (mod as unknown as { _compile(src: string, file: string): void })._compile(fs.readFileSync(file, "utf8"), file);
   return mod.exports as ConverterModule;
+}
+
+/**
+ * NODE_PATH as a `paths` mapping for the checker: Node looks in its folders after the node_modules folders
+ * above the notebook, so `tlab grade validate` can run a notebook that sits outside the course kit against
+ * the kit's libraries. (TypeScript tries a mapping before node_modules: a package found in both places is
+ * checked from NODE_PATH's copy. validate sets NODE_PATH only when the notebook's folder has none.)
+ */
+function nodePathMapping(): Record<string, string[]> | undefined {
+  const dirs = (process.env.NODE_PATH ?? "").split(path.delimiter).filter((d) => path.isAbsolute(d));
+  return dirs.length ? { "*": dirs.map((d) => path.join(d, "*")) } : undefined;
 }

@@ -8,6 +8,9 @@
  * `stopped[0]` to 1 once the sockets are closed (the main thread may be blocked waiting for it: a process
  * that exits while a worker holds zeromq sockets aborts in zeromq's cleanup).
  */
+import { installModuleCodeCache } from "./v8cache";
+// a worker is an isolate of its own: zeromq and the protocol modules compile from the caches the main thread uses
+installModuleCodeCache();
 import { parentPort, workerData } from "worker_threads";
 import * as zmq from "zeromq";
 import { channelAddress, type ConnectionInfo } from "../run/connection";

@@ -3,6 +3,9 @@
  *   node kernel-ext/lib/kernel/main.js --connection-file {connection_file}
  * (also `-f FILE`, ipykernel's spelling). It runs in the notebook's folder, as Jupyter starts kernels.
  */
+import { installModuleCodeCache } from "./v8cache";
+// before the kernel's own modules load: they, zeromq and what cells require then compile from V8's cache
+installModuleCodeCache();
 import { forgetConnectionFile, hardened } from "./harden";
 import { KernelServer } from "./server";
 

@@ -26,7 +26,8 @@ import { complete, inspect, isComplete, pagerRequest } from "./language";
 import { isCompiled, type Precompiled } from "./compilecache";
 import { cellOptions, findTsconfig } from "./options";
 import { plainText, resultBundle } from "./result";
-import { loadTypeScript, saveTypeScriptCache, typescriptCacheUsed } from "./typescript";
+import { loadTypeScript, typescriptCacheUsed } from "./typescript";
+import { codeCacheStats, saveCodeCache } from "./v8cache";
 
 const DISPLAY = Symbol.for("transferlab.display");
 const PLOTLY_CARRIER = Symbol.for("transferlab.plotlyCarrier");
@@ -421,11 +422,17 @@ export class KernelServer {
     this.scheduleCacheSave();
   }
 
-  /** Start-up milestones, rounded; typescriptCache: whether V8's code cache of TypeScript was used. */
+  /**
+   * Start-up milestones, rounded; typescriptCache: whether V8's code cache of TypeScript was used;
+   * modulesCached: how many of the modules compiled so far came from the code cache (v8cache.ts).
+   */
   private startupReport(): Record<string, number | boolean> {
     const out: Record<string, number | boolean> = {};
     for (const [k, v] of Object.entries(this.startup)) out[k] = Math.round(v);
     out.typescriptCache = typescriptCacheUsed();
+    const { modules, cached } = codeCacheStats();
+    out.modules = modules;
+    out.modulesCached = cached;
     return out;
   }
 
@@ -453,7 +460,7 @@ export class KernelServer {
   private scheduleCacheSave(): void {
     if (this.cacheSaveScheduled) return;
     this.cacheSaveScheduled = true;
-    setTimeout(saveTypeScriptCache, 500).unref();
+    setTimeout(saveCodeCache, 500).unref();
   }
 
   // ---- stdin, interrupts, strays ----

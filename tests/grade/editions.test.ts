@@ -14,10 +14,10 @@ const source = () => JSON.parse(fs.readFileSync(FIXTURE, "utf8"));
 const src = (nb: { cells: { source: unknown }[] }) => nb.cells.map((c) => joinText(c.source as string)).join("\n---\n");
 
 describe("tlab grade assign", () => {
-  it("writes the student edition with checksums and a README", () => {
+  it("writes the student edition with checksums and a README (--no-kit)", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "tlab-assign-"));
     try {
-      const [file] = assign([FIXTURE], out);
+      const [file] = assign([FIXTURE], out, { kit: false });
       const nb = JSON.parse(fs.readFileSync(file, "utf8"));
       const text = src(nb);
       expect(text).not.toMatch(/BEGIN SOLUTION|HIDDEN TESTS|square\(-4\)|x \* x/);
