@@ -55,12 +55,14 @@ function cacheFileFor(dir: string, file: string): string | undefined {
   }
   // V8's flag hash covers NODE_OPTIONS' V8 flags too: the key includes them, so kernels started with
   // other limits keep caches of their own
-  const key = createHash("sha256")
-    .update([file, stat.size, stat.mtimeMs, process.version, process.arch, process.execArgv.join(" "), process.env.NODE_OPTIONS ?? ""].join("\0"))
-    .digest("hex")
-    .slice(0, 20);
-  return path.join(dir, `${path.basename(file, ".js").replace(/[^\w.-]/g, "_").slice(0, 40)}-${key}.v8cache`);
+  const key = sha([file, stat.size, stat.mtimeMs, process.version, process.arch, process.execArgv.join(" "), process.env.NODE_OPTIONS ?? ""].join("\0")).slice(0, 16);
+  return path.join(dir, `${fileStem(file)}-${key}.v8cache`);
 }
+
+const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+
+/** The part of a cache file's name that names its source file: caches of older builds of it share it. */
+const fileStem = (file: string) => `${path.basename(file, ".js").replace(/[^\w.-]/g, "_").slice(0, 40)}-${sha(file).slice(0, 8)}`;
 
 /**
  * `source` (already wrapped as a function expression) compiled as `file`, from its code cache when there
@@ -157,5 +159,21 @@ export function saveCodeCache(): { written: number } {
       // see above
     }
   }
+  if (written) removeStale([...loaded.values()].filter((l) => l.saved).map((l) => l.cacheFile));
   return { written };
+}
+
+/** Caches of earlier builds of the files just cached (a rebuilt library, another Node): never read again. */
+function removeStale(written: string[]): void {
+  const keep = new Set(written.map((f) => path.basename(f)));
+  const stems = new Set([...keep].map((n) => n.slice(0, n.lastIndexOf("-") + 1)));
+  const dir = path.dirname(written[0]);
+  try {
+    for (const f of fs.readdirSync(dir)) {
+      if (!f.endsWith(".v8cache") || keep.has(f)) continue;
+      if (stems.has(f.slice(0, f.lastIndexOf("-") + 1))) fs.rmSync(path.join(dir, f), { force: true });
+    }
+  } catch {
+    // best effort, as the writes
+  }
 }
