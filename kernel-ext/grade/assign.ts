@@ -73,7 +73,7 @@ export function assign(sources: string[], out: string, options: AssignOptions = 
     if (options.kit === false) writeFileAtomic(path.join(out, "README.md"), studentReadme());
     else {
       const kit = writeKit(out, options.course ?? path.basename(path.resolve(out)));
-      written.push(...Object.values(kit.tarballs).map((t) => path.join(out, t)), kit.packageJson);
+      written.push(...Object.values(kit.tarballs).map((t) => path.join(out, t)), path.join(out, "package.json"));
     }
     return written;
   } catch (e) {

@@ -22,7 +22,7 @@ import { restoreCells, type Tampering } from "./restore";
 import { KernelPool } from "./pool";
 import { CompileService } from "./precompile";
 import { hiddenLines, redact, redactNotebook } from "./redact";
-import { fullyIsolated, isolation, killedFor, nodeEnv, readableByOthers, releaseSandboxRoot, sandboxRoot, type Isolation } from "./sandbox";
+import { fullyIsolated, isolation, keptEnv, killedFor, nodeEnv, readableByOthers, releaseSandboxRoot, sandboxRoot, type Isolation } from "./sandbox";
 import { scoreCells, type CellGrade } from "./score";
 import { findSubmission, loadSubmission } from "./submission";
 import { importedPackages } from "./imports";
@@ -274,11 +274,6 @@ function startCompileService(sources: Source[], modules: string, options: Autogr
   return { service, v8Dir };
 }
 
-function keptEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const k of ["PATH", "LANG", "LC_ALL", "TZ"]) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-  return env;
-}
 
 /** After the last cell: time for a timer the cells left behind to report its error (a late error). */
 const SETTLE_MS = 250;

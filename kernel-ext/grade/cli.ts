@@ -226,7 +226,10 @@ export async function gradeCommand(args: string[]): Promise<number> {
     case "feedback": {
       const { values } = parse(rest, { gradebook: { type: "string" }, submissions: { type: "string" }, out: { type: "string" } });
       const { feedback } = await import("./feedback");
-      // (--submissions is still accepted: the graded notebooks are found beside the gradebook now)
+      // (--submissions was needed before graded notebooks moved beside the gradebook: accepted, and said so)
+      if (values.submissions !== undefined && !values.json) {
+        console.error("tlab grade feedback: --submissions is no longer needed (the graded notebooks are read from graded/ beside the gradebook); ignored");
+      }
       const pages = await feedback(need(values.gradebook, "--gradebook"), need(values.out, "--out"));
       out(Boolean(values.json), { pages }, () => console.log(`tlab grade feedback: ${pages.length} page(s) in ${values.out}`));
       return 0;

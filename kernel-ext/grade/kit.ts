@@ -45,7 +45,8 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
  * Pack the kit into `out` (the release folder). `course` names the kit's package.json. The tarballs are
  * written under temporary names and renamed into place, so an interrupted pack leaves no half tarball.
  */
-export function writeKit(out: string, course: string): Kit {
+export function writeKit(outDir: string, course: string): Kit {
+  const out = path.resolve(outDir); // npm pack runs in each package's folder
   const tarballs: Record<string, string> = {};
   const staging = fs.mkdtempSync(path.join(out, ".kit-"));
   try {

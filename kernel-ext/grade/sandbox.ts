@@ -202,6 +202,13 @@ export function releaseSandboxRoot(): void {
 /** The kernel's environment is built from this allowlist, never inherited. */
 const KEEP_ENV = ["PATH", "LANG", "LC_ALL", "TZ", "TL_BACKEND", "TL_QUICK", "TRANSFERLAB_DATA"];
 
+/** What of our environment a kernel, or a process of ours that prepares for kernels, keeps (KEEP_ENV). */
+export function keptEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of KEEP_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
+  return env;
+}
+
 /** Node's settings for a kernel (a precompiling process uses the same, for V8's code cache to fit). */
 export function nodeEnv(memoryMb = 2048): Record<string, string> {
   return { NODE_OPTIONS: `--max-old-space-size=${Math.max(64, Math.floor(memoryMb * 0.75))}` };
@@ -237,8 +244,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const tmpMb = options.tmpMb ?? 64;
   // a scrubbed environment: nothing of ours (tokens, keys) reaches student code
   const env: Record<string, string> = { ...options.env, HOME: workDir, TMPDIR: mountNamespace ? "/tmp" : workDir, USER: "student", TLAB_GRADE_HARDEN: "1" };
-  for (const k of KEEP_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-  Object.assign(env, nodeEnv(memoryMb));
+  Object.assign(env, keptEnv(), nodeEnv(memoryMb));
   const marker = path.join(privateDir, "killed");
   let cgroup: ReturnType<typeof createCgroup> | undefined;
   let cgroupState = "off: student code shares our uid";
