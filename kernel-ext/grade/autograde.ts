@@ -22,6 +22,7 @@ import { restoreCells, type Tampering } from "./restore";
 import { KernelPool } from "./pool";
 import { CompileService } from "./precompile";
 import { hiddenLines, redact, redactNotebook } from "./redact";
+import { claimShard, inShard, shardSpec, type Shard } from "./shard";
 import { fullyIsolated, isolation, killedFor, nodeEnv, readableByOthers, releaseSandboxRoot, sandboxRoot, type Isolation } from "./sandbox";
 import { scoreCells, type CellGrade } from "./score";
 import { findSubmission, loadSubmission } from "./submission";
@@ -64,6 +65,8 @@ export interface AutogradeOptions {
   compileService?: boolean;
   /** at the end: cells the compile service answered from what it had compiled, compiled on demand, left to kernels */
   onCompileStats?: (stats: { shared: number; compiled: number; left: number }) => void;
+  /** grade only the students whose id hashes to this shard (shard.ts), into a gradebook of that shard alone */
+  shard?: Shard;
 }
 
 export interface GradedSubmission extends SubmissionRow {
@@ -166,10 +169,24 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
   });
   const names = new Set(sources.map((s) => s.name));
   if (names.size !== sources.length) throw new Error("two --source notebooks have the same name");
-  const students = options.student ? [checkStudentId(options.student, "--student")] : listStudents(options.submissions, options.roster);
+  const everyone = options.student ? [checkStudentId(options.student, "--student")] : listStudents(options.submissions, options.roster);
+  const shard = options.shard;
+  // a node where the submissions folder is not mounted sees an empty folder: grading it would turn every graded student into "missing"
+  if (shard && !options.student && !everyone.some((s) => fs.existsSync(path.join(options.submissions, s)))) {
+    throw new Error(`--submissions ${options.submissions}: no student folder in it (is it mounted on this node?); shard ${shardSpec(shard)} not graded`);
+  }
+  const students = shard ? everyone.filter((s) => inShard(s, shard)) : everyone;
   const iso: Isolation = isolation();
   if (!fullyIsolated(iso) && !options.insecure) throw new IsolationError(iso.off);
   const gb = new Gradebook(options.gradebook);
+  if (shard) {
+    try {
+      claimShard(gb, shard, Object.fromEntries(sources.map((s) => [s.name, s.hash])));
+    } catch (e) {
+      gb.close();
+      throw e;
+    }
+  }
   if (!iso.mountNamespace) {
     // (with a mount namespace student code sees none of these, whatever their modes)
     const open = readableByOthers([...options.sources, options.gradebook, options.submissions]);
@@ -239,7 +256,7 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
       options.onCompileStats?.(compiling.service.stats);
     }
     const { user, pidNamespace, netNamespace, mountNamespace, off } = iso;
-    gb.recordRun({ started_at: startedAt, graded: done, sandbox: JSON.stringify({ user, pidNamespace, netNamespace, mountNamespace, off, insecure: Boolean(options.insecure), limits: pool.limits }) });
+    gb.recordRun({ started_at: startedAt, graded: done, sandbox: JSON.stringify({ user, pidNamespace, netNamespace, mountNamespace, off, insecure: Boolean(options.insecure), limits: pool.limits, ...(containerIsolation() ? { container: containerIsolation() } : {}), ...(shard ? { shard: shardSpec(shard) } : {}) }) });
     gb.close();
     releaseSandboxRoot();
   }
@@ -281,8 +298,13 @@ function codeCellCount(nb: Notebook): number {
 
 /** "on", or "off: why" (an --insecure run): recorded with every result. */
 function sandboxState(iso: Isolation): string {
-  return fullyIsolated(iso) ? "on" : `off: ${iso.off.join("; ")}`;
+  const state = fullyIsolated(iso) ? "on" : `off: ${iso.off.join("; ")}`;
+  // a pod or container where unshare is refused says what isolates it instead (k8s.ts, gradescope-bundle.ts)
+  return containerIsolation() ? `${state}; container: ${containerIsolation()}` : state;
 }
+
+/** The isolation a container gives grading when namespaces are refused in it, as its manifest declares it. */
+const containerIsolation = () => process.env.TLAB_CONTAINER_ISOLATION ?? "";
 
 function row(student: string, source: Source, status: SubmissionStatus, message: string, tampering: Tampering[], seconds: number, submissions: string, integrity: IntegrityFinding[] = []): Omit<SubmissionRow, "score" | "max_score"> {
   const submission_hash = handedIn(path.join(submissions, student), source.name);

@@ -8,7 +8,8 @@ export const GRADE_USAGE = `usage:
   tlab grade validate STUDENT.ipynb [--timeout S]   run the visible tests; exit 1 if one fails
   tlab grade autograde --source SOURCE.ipynb [--source …] --submissions DIR --gradebook FILE.sqlite
              [--timeout S] [--notebook-timeout S] [--memory MB] [--workers N] [--student ID]
-             [--roster FILE] [--force] [--integrity zero|warn] [--insecure]
+             [--roster FILE] [--force] [--integrity zero|warn] [--insecure] [--shard K/N]
+             --shard K/N grades only the students whose id hashes to shard K of N, into its own gradebook
              refuses where student code cannot be isolated (root on Linux: own user, PID, network
              and mount namespaces); --insecure grades anyway and records the sandbox as off
   tlab grade override --gradebook F --student ID --cell GRADE_ID --score N [--comment TEXT] [--notebook NAME]
@@ -16,9 +17,20 @@ export const GRADE_USAGE = `usage:
   tlab grade feedback --gradebook FILE.sqlite --out DIR
              (graded notebooks: graded/<gradebook name>/<student>/<notebook>.ipynb beside the gradebook)
   tlab grade export --gradebook FILE.sqlite [--csv OUT.csv] [--gradescope OUT_DIR]
+  tlab grade merge --out ALL.sqlite SHARD.sqlite...   shard gradebooks into one; exit 1 when a conflict
+             (a submission graded differently in two of them) was found: every version is kept
   every subcommand takes --json for machine-readable output`;
 
 export class GradeUsageError extends Error {}
+
+/** A bad --shard is a usage error (exit 2), with the parser's message naming the argument. */
+function parseShardArg<T>(parse: (spec: string) => T, spec: string): T {
+  try {
+    return parse(spec);
+  } catch (e) {
+    throw new GradeUsageError((e as Error).message);
+  }
+}
 
 type Spec = Record<string, { type: "string" | "boolean"; multiple?: boolean }>;
 
@@ -91,7 +103,10 @@ export async function gradeCommand(args: string[]): Promise<number> {
         force: { type: "boolean" },
         integrity: { type: "string" },
         insecure: { type: "boolean" },
+        shard: { type: "string" },
       });
+      const { parseShard } = await import("./shard");
+      const shard = values.shard === undefined ? undefined : parseShardArg(parseShard, values.shard as string);
       const integrity = (values.integrity as string | undefined) ?? "zero";
       if (integrity !== "zero" && integrity !== "warn") throw new GradeUsageError(`--integrity must be "zero" or "warn", got "${integrity}"`);
       const sources = (values.source as string[] | undefined) ?? [];
@@ -115,6 +130,7 @@ export async function gradeCommand(args: string[]): Promise<number> {
         force: Boolean(values.force),
         insecure: Boolean(values.insecure),
         integrity,
+        shard,
         onSourceChanged: (nb, ids) => void (sourceChanged[nb] = ids),
         onWarning: (m) => warnings.push(m) && !json && console.error(`tlab grade autograde: warning: ${m}`),
         onResult: (r) => {
@@ -224,6 +240,23 @@ export async function gradeCommand(args: string[]): Promise<number> {
       const pages = await feedback(need(values.gradebook, "--gradebook"), need(values.out, "--out"));
       out(Boolean(values.json), { pages }, () => console.log(`tlab grade feedback: ${pages.length} page(s) in ${values.out}`));
       return 0;
+    }
+    case "merge": {
+      const { values, positionals } = parse(rest, { out: { type: "string" } });
+      if (positionals.length === 0) throw new GradeUsageError("grade merge needs at least one SHARD.sqlite (and --out ALL.sqlite)");
+      const { mergeGradebooks } = await import("./merge");
+      const r = mergeGradebooks(need(values.out, "--out"), positionals);
+      out(Boolean(values.json), r, () => {
+        for (const c of r.conflicts) console.log(`CONFLICT  ${c.student}  ${c.notebook}: ${c.message}`);
+        if (r.missingShards.length) console.log(`tlab grade merge: warning: shard(s) ${r.missingShards.join(", ")} not merged yet`);
+        console.log(
+          `tlab grade merge: ${r.out}: ${r.submissions} submission(s) (${r.added} new) from ${r.inputs.length} gradebook(s)` +
+            `${r.shards.length ? ` (shards ${r.shards.join(", ")})` : ""}, ${r.overrides} override(s) kept, ${r.conflicts.length} conflict(s)` +
+            (r.conflicts.length ? " (every version kept in its merge_conflicts table)" : ""),
+        );
+      });
+      // a conflict is for a person to look at: the merge is written, and the exit status says so
+      return r.conflicts.length ? 1 : 0;
     }
     case undefined:
     case "--help":
