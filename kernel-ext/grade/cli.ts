@@ -17,20 +17,16 @@ export const GRADE_USAGE = `usage:
   tlab grade feedback --gradebook FILE.sqlite --out DIR
              (graded notebooks: graded/<gradebook name>/<student>/<notebook>.ipynb beside the gradebook)
   tlab grade export --gradebook FILE.sqlite [--csv OUT.csv] [--gradescope OUT_DIR]
+  tlab grade slurm --source SOURCE.ipynb… --submissions DIR --shards N --out DIR [--cpus-per-task C]
+             [--partition P] [--time T] [--mem M] [--workers N] [--timeout S] [--memory MB] [--roster F]
+             [--insecure] [--tlab CMD]      a job array of N shards + a dependent merge job, and a README
   tlab grade merge --out ALL.sqlite SHARD.sqlite...   shard gradebooks into one; exit 1 when a conflict
              (a submission graded differently in two of them) was found: every version is kept
   every subcommand takes --json for machine-readable output`;
 
 export class GradeUsageError extends Error {}
 
-/** A bad --shard is a usage error (exit 2), with the parser's message naming the argument. */
-function parseShardArg<T>(parse: (spec: string) => T, spec: string): T {
-  try {
-    return parse(spec);
-  } catch (e) {
-    throw new GradeUsageError((e as Error).message);
-  }
-}
+
 
 type Spec = Record<string, { type: "string" | "boolean"; multiple?: boolean }>;
 
@@ -53,6 +49,46 @@ function num(v: unknown, flag: string, min = 0): number | undefined {
   const n = Number(v);
   if (!Number.isFinite(n) || n < min) throw new GradeUsageError(`${flag} must be a number ≥ ${min}, got "${v}"`);
   return n;
+}
+
+/** The flags every bundle (slurm, k8s) takes: the autograde of one shard, and where to write. */
+const BUNDLE_FLAGS: Spec = {
+  source: { type: "string", multiple: true },
+  submissions: { type: "string" },
+  shards: { type: "string" },
+  out: { type: "string" },
+  workers: { type: "string" },
+  timeout: { type: "string" },
+  memory: { type: "string" },
+  roster: { type: "string" },
+  insecure: { type: "boolean" },
+  tlab: { type: "string" },
+};
+
+function bundleJob(values: Record<string, string | string[] | boolean | undefined>) {
+  const sources = (values.source as string[] | undefined) ?? [];
+  if (sources.length === 0) throw new GradeUsageError("--source is required");
+  return {
+    sources,
+    submissions: need(values.submissions, "--submissions"),
+    shards: num(need(values.shards, "--shards"), "--shards", 1)!,
+    out: need(values.out, "--out"),
+    workers: num(values.workers, "--workers", 1),
+    timeoutSec: num(values.timeout, "--timeout"),
+    memoryMb: num(values.memory, "--memory", 64),
+    roster: values.roster as string | undefined,
+    insecure: Boolean(values.insecure),
+    tlab: values.tlab as string | undefined,
+  };
+}
+
+/** A bad option found by a module (a --shard spec, a bundle's checkJob) is a usage error naming the argument. */
+function bundleCall<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    throw new GradeUsageError((e as Error).message);
+  }
 }
 
 const out = (json: boolean, value: unknown, text: () => void) => (json ? console.log(JSON.stringify(value, null, 2)) : text());
@@ -106,7 +142,7 @@ export async function gradeCommand(args: string[]): Promise<number> {
         shard: { type: "string" },
       });
       const { parseShard } = await import("./shard");
-      const shard = values.shard === undefined ? undefined : parseShardArg(parseShard, values.shard as string);
+      const shard = values.shard === undefined ? undefined : bundleCall(() => parseShard(values.shard as string));
       const integrity = (values.integrity as string | undefined) ?? "zero";
       if (integrity !== "zero" && integrity !== "warn") throw new GradeUsageError(`--integrity must be "zero" or "warn", got "${integrity}"`);
       const sources = (values.source as string[] | undefined) ?? [];
@@ -239,6 +275,27 @@ export async function gradeCommand(args: string[]): Promise<number> {
       // (--submissions is still accepted: the graded notebooks are found beside the gradebook now)
       const pages = await feedback(need(values.gradebook, "--gradebook"), need(values.out, "--out"));
       out(Boolean(values.json), { pages }, () => console.log(`tlab grade feedback: ${pages.length} page(s) in ${values.out}`));
+      return 0;
+    }
+    case "slurm": {
+      const { values } = parse(rest, {
+        ...BUNDLE_FLAGS,
+        "cpus-per-task": { type: "string" },
+        partition: { type: "string" },
+        time: { type: "string" },
+        mem: { type: "string" },
+      });
+      const { slurmBundle } = await import("./bundles/slurm");
+      const written = bundleCall(() =>
+        slurmBundle({
+          ...bundleJob(values),
+          cpusPerTask: num(values["cpus-per-task"], "--cpus-per-task", 1),
+          partition: values.partition as string | undefined,
+          time: values.time as string | undefined,
+          mem: values.mem as string | undefined,
+        }),
+      );
+      out(Boolean(values.json), { written }, () => console.log(`tlab grade slurm: ${written.join(", ")}\n  next: bash ${path.join(String(values.out), "submit.sh")} (see its README.md)`));
       return 0;
     }
     case "merge": {
