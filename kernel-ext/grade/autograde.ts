@@ -298,9 +298,9 @@ function codeCellCount(nb: Notebook): number {
 
 /** "on", or "off: why" (an --insecure run): recorded with every result. */
 function sandboxState(iso: Isolation): string {
-  const state = fullyIsolated(iso) ? "on" : `off: ${iso.off.join("; ")}`;
-  // a pod or container where unshare is refused says what isolates it instead (k8s.ts, gradescope-bundle.ts)
-  return containerIsolation() ? `${state}; container: ${containerIsolation()}` : state;
+  if (fullyIsolated(iso)) return "on";
+  // a pod or container where unshare is refused says what isolates it instead (bundles/k8s.ts, bundles/gradescope.ts)
+  return `off: ${iso.off.join("; ")}${containerIsolation() ? `; container: ${containerIsolation()}` : ""}`;
 }
 
 /** The isolation a container gives grading when namespaces are refused in it, as its manifest declares it. */

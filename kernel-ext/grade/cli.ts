@@ -17,9 +17,12 @@ export const GRADE_USAGE = `usage:
   tlab grade feedback --gradebook FILE.sqlite --out DIR
              (graded notebooks: graded/<gradebook name>/<student>/<notebook>.ipynb beside the gradebook)
   tlab grade export --gradebook FILE.sqlite [--csv OUT.csv] [--gradescope OUT_DIR]
+             [--hidden-visibility visible|hidden|after_due_date|after_published]   (of hidden tests; default visible)
   tlab grade slurm --source SOURCE.ipynb… --submissions DIR --shards N --out DIR [--cpus-per-task C]
              [--partition P] [--time T] [--mem M] [--workers N] [--timeout S] [--memory MB] [--roster F]
              [--insecure] [--tlab CMD]      a job array of N shards + a dependent merge job, and a README
+  tlab grade gradescope-bundle --source SOURCE.ipynb… --out DIR [--hidden-visibility V] [--timeout S]
+             [--memory MB] [--insecure] [--without-project]   setup.sh + run_autograder for Gradescope
   tlab grade merge --out ALL.sqlite SHARD.sqlite...   shard gradebooks into one; exit 1 when a conflict
              (a submission graded differently in two of them) was found: every version is kept
   every subcommand takes --json for machine-readable output`;
@@ -89,6 +92,16 @@ function bundleCall<T>(make: () => T): T {
   } catch (e) {
     throw new GradeUsageError((e as Error).message);
   }
+}
+
+/** Gradescope's visibilities of a test (results.json), for --hidden-visibility. */
+const VISIBILITIES = ["visible", "hidden", "after_due_date", "after_published"] as const;
+
+function visibilityArg(v: unknown, fallback: (typeof VISIBILITIES)[number]): (typeof VISIBILITIES)[number] {
+  if (v === undefined) return fallback;
+  const found = VISIBILITIES.find((x) => x === v);
+  if (!found) throw new GradeUsageError(`--hidden-visibility must be one of ${VISIBILITIES.join(", ")}, got "${v}"`);
+  return found;
 }
 
 const out = (json: boolean, value: unknown, text: () => void) => (json ? console.log(JSON.stringify(value, null, 2)) : text());
@@ -254,7 +267,8 @@ export async function gradeCommand(args: string[]): Promise<number> {
       return 0;
     }
     case "export": {
-      const { values } = parse(rest, { gradebook: { type: "string" }, csv: { type: "string" }, gradescope: { type: "string" } });
+      const { values } = parse(rest, { gradebook: { type: "string" }, csv: { type: "string" }, gradescope: { type: "string" }, "hidden-visibility": { type: "string" } });
+      const visibility = visibilityArg(values["hidden-visibility"], "visible");
       if (!values.csv && !values.gradescope) throw new GradeUsageError("grade export needs --csv OUT.csv and/or --gradescope OUT_DIR");
       const { exportCsv, exportGradescope } = await import("./report");
       const { Gradebook } = await import("./gradebook");
@@ -262,7 +276,7 @@ export async function gradeCommand(args: string[]): Promise<number> {
       try {
         const written: string[] = [];
         if (values.csv) written.push(exportCsv(gb, values.csv as string));
-        if (values.gradescope) written.push(...exportGradescope(gb, values.gradescope as string));
+        if (values.gradescope) written.push(...exportGradescope(gb, values.gradescope as string, visibility));
         out(Boolean(values.json), { written }, () => console.log(`tlab grade export: ${written.length} file(s): ${written.slice(0, 3).join(", ")}${written.length > 3 ? ", …" : ""}`));
       } finally {
         gb.close();
@@ -296,6 +310,32 @@ export async function gradeCommand(args: string[]): Promise<number> {
         }),
       );
       out(Boolean(values.json), { written }, () => console.log(`tlab grade slurm: ${written.join(", ")}\n  next: bash ${path.join(String(values.out), "submit.sh")} (see its README.md)`));
+      return 0;
+    }
+    case "gradescope-bundle": {
+      const { values } = parse(rest, {
+        source: { type: "string", multiple: true },
+        out: { type: "string" },
+        "hidden-visibility": { type: "string" },
+        timeout: { type: "string" },
+        memory: { type: "string" },
+        insecure: { type: "boolean" },
+        "without-project": { type: "boolean" },
+      });
+      const { gradescopeBundle } = await import("./bundles/gradescope");
+      const hidden = visibilityArg(values["hidden-visibility"], "after_published");
+      const written = bundleCall(() =>
+        gradescopeBundle({
+          sources: (values.source as string[] | undefined) ?? [],
+          out: need(values.out, "--out"),
+          hiddenVisibility: hidden,
+          timeoutSec: num(values.timeout, "--timeout"),
+          memoryMb: num(values.memory, "--memory", 64),
+          insecure: Boolean(values.insecure),
+          includeProject: !values["without-project"],
+        }),
+      );
+      out(Boolean(values.json), { written }, () => console.log(`tlab grade gradescope-bundle: ${written.length} file(s) in ${values.out} (see its README.md)`));
       return 0;
     }
     case "merge": {
