@@ -21,6 +21,10 @@ export const GRADE_USAGE = `usage:
   tlab grade slurm --source SOURCE.ipynb… --submissions DIR --shards N --out DIR [--cpus-per-task C]
              [--partition P] [--time T] [--mem M] [--workers N] [--timeout S] [--memory MB] [--roster F]
              [--insecure] [--tlab CMD]      a job array of N shards + a dependent merge job, and a README
+  tlab grade k8s --source SOURCE.ipynb… --submissions DIR --shards N --out DIR [--image I] [--pvc CLAIM]
+             [--mount /course] [--gradebooks DIR] [--namespace NS] [--cpu C] [--pod-memory M] [--workers N]
+             [--timeout S] [--memory MB] [--roster F] [--tlab CMD]   Indexed Job + merge Job + NetworkPolicy
+             + Dockerfile; --source/--submissions/--gradebooks are paths as the pods see them
   tlab grade gradescope-bundle --source SOURCE.ipynb… --out DIR [--hidden-visibility V] [--timeout S]
              [--memory MB] [--insecure] [--without-project]   setup.sh + run_autograder for Gradescope
   tlab grade merge --out ALL.sqlite SHARD.sqlite...   shard gradebooks into one; exit 1 when a conflict
@@ -336,6 +340,34 @@ export async function gradeCommand(args: string[]): Promise<number> {
         }),
       );
       out(Boolean(values.json), { written }, () => console.log(`tlab grade gradescope-bundle: ${written.length} file(s) in ${values.out} (see its README.md)`));
+      return 0;
+    }
+    case "k8s": {
+      const { values } = parse(rest, {
+        ...BUNDLE_FLAGS,
+        image: { type: "string" },
+        pvc: { type: "string" },
+        mount: { type: "string" },
+        namespace: { type: "string" },
+        cpu: { type: "string" },
+        "pod-memory": { type: "string" },
+        gradebooks: { type: "string" },
+      });
+      if (values.insecure) throw new GradeUsageError("grade k8s takes no --insecure: the pods always grade with it (a default pod refuses unshare), recording the pod's isolation");
+      const { k8sBundle } = await import("./bundles/k8s");
+      const written = bundleCall(() =>
+        k8sBundle({
+          ...bundleJob(values),
+          image: values.image as string | undefined,
+          pvc: values.pvc as string | undefined,
+          mount: values.mount as string | undefined,
+          namespace: values.namespace as string | undefined,
+          cpu: values.cpu as string | undefined,
+          memory: values["pod-memory"] as string | undefined,
+          gradebooks: values.gradebooks as string | undefined,
+        }),
+      );
+      out(Boolean(values.json), { written }, () => console.log(`tlab grade k8s: ${written.join(", ")}\n  next: see ${path.join(String(values.out), "README.md")}`));
       return 0;
     }
     case "merge": {
