@@ -119,7 +119,7 @@ describe("shards", () => {
     // a conflict: bob graded again, in another gradebook of shard 1, for another hand-in
     writeSubmission(subs, "bob", submission(RIGHT));
     const other = path.join(tmp, "shards", "grades-1-rerun.sqlite");
-    expect((await grade(subs, other, "--shard", "1/2")).code).toBe(0);
+    expect((await grade(subs, other, "--shard", "1/2", "--student", "bob")).code).toBe(0);
     const conflict = await tlab("grade", "merge", "--out", all, s1, s2, other, "--json");
     expect(conflict.code).toBe(1);
     const report = JSON.parse(conflict.out);
@@ -159,7 +159,7 @@ describe("shards", () => {
     fs.mkdirSync(path.dirname(cubes), { recursive: true });
     fs.copyFileSync(FIXTURE, cubes);
     const cubesGb = path.join(tmp, "shards", "cubes-1.sqlite");
-    expect((await tlab("grade", "autograde", "--source", cubes, "--submissions", subs, "--gradebook", cubesGb, "--shard", "1/2", ...SANDBOX_FLAGS)).code).toBe(0);
+    expect((await tlab("grade", "autograde", "--source", cubes, "--submissions", subs, "--gradebook", cubesGb, "--shard", "1/2", "--student", "bob", ...SANDBOX_FLAGS)).code).toBe(0);
     expect((await tlab("grade", "merge", "--out", path.join(tmp, "x.sqlite"), s1, cubesGb)).err).toMatch(new RegExp(`different assignments: ${s1} grades squares, ${cubesGb} grades cubes`));
 
     // a truncated shard gradebook
