@@ -22,7 +22,7 @@ import { restoreCells, type Tampering } from "./restore";
 import { KernelPool } from "./pool";
 import { CompileService } from "./precompile";
 import { hiddenLines, redact, redactNotebook } from "./redact";
-import { claimShard, inShard, shardSpec, type Shard } from "./shard";
+import { inShard, openShardGradebook, shardSpec, type Shard } from "./shard";
 import { fullyIsolated, isolation, killedFor, nodeEnv, readableByOthers, releaseSandboxRoot, sandboxRoot, type Isolation } from "./sandbox";
 import { scoreCells, type CellGrade } from "./score";
 import { findSubmission, loadSubmission } from "./submission";
@@ -178,15 +178,7 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
   const students = shard ? everyone.filter((s) => inShard(s, shard)) : everyone;
   const iso: Isolation = isolation();
   if (!fullyIsolated(iso) && !options.insecure) throw new IsolationError(iso.off);
-  const gb = new Gradebook(options.gradebook);
-  if (shard) {
-    try {
-      claimShard(gb, shard, Object.fromEntries(sources.map((s) => [s.name, s.hash])));
-    } catch (e) {
-      gb.close();
-      throw e;
-    }
-  }
+  const gb = shard ? openShardGradebook(options.gradebook, shard, Object.fromEntries(sources.map((s) => [s.name, s.hash]))) : new Gradebook(options.gradebook);
   if (!iso.mountNamespace) {
     // (with a mount namespace student code sees none of these, whatever their modes)
     const open = readableByOthers([...options.sources, options.gradebook, options.submissions]);

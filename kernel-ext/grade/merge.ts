@@ -16,7 +16,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Database from "better-sqlite3";
 import { Gradebook, gradedNotebook, type RunRow, type SubmissionRow } from "./gradebook";
-import { readShardMeta, writeShardMeta, type ShardMeta } from "./shard";
+import { gradebookError, readShardMeta, writeShardMeta, type ShardMeta } from "./shard";
 
 interface GradeRecord {
   grade_id: string;
@@ -97,19 +97,6 @@ function signature(row: SubmissionRow, grades: GradeRecord[]): string {
   return createHash("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 16);
 }
 
-/** A sqlite error on `file`, said in the TA's terms. */
-function readError(file: string, e: unknown): Error {
-  const code = (e as { code?: string }).code ?? "";
-  const msg = (e as Error).message;
-  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-    return new Error(`${file}: locked by another process (a shard still grading, or another merge): wait for it to finish, then merge again; nothing was written`);
-  }
-  if (code.startsWith("SQLITE_NOTADB") || code.startsWith("SQLITE_CORRUPT") || /malformed|not a database/.test(msg)) {
-    return new Error(`${file}: not a readable gradebook, truncated or corrupt (${msg}): grade its shard again into a new gradebook (--shard K/N), then merge; nothing was written`);
-  }
-  return new Error(`${file}: ${msg}`);
-}
-
 function readInput(file: string, writable: boolean): Input {
   if (!fs.existsSync(file)) throw new Error(`${file}: no such gradebook`);
   if (fs.statSync(file).size === 0) throw new Error(`${file}: empty file, not a gradebook (truncated?): grade its shard again, then merge; nothing was written`);
@@ -131,7 +118,7 @@ function readInput(file: string, writable: boolean): Input {
     const all = <T>(table: string): T[] => (tables.has(table) ? (db!.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all() as T[]) : []);
     return { file, meta: readShardMeta(db), versions, overrides: all<OverrideRecord>("overrides"), runs: all<RunRow>("runs"), conflicts: all<ConflictRow>("merge_conflicts") };
   } catch (e) {
-    throw (e as Error).message.startsWith(file) ? e : readError(file, e);
+    throw (e as Error).message.startsWith(file) ? e : gradebookError(file, e);
   } finally {
     db?.close();
   }

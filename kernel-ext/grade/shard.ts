@@ -5,7 +5,7 @@
  * and the sources it was graded against so that `tlab grade merge` can refuse what does not belong together.
  */
 import { createHash } from "crypto";
-import type { Gradebook } from "./gradebook";
+import { Gradebook } from "./gradebook";
 
 export interface Shard {
   /** 1-based, as Slurm's SLURM_ARRAY_TASK_ID (a Kubernetes JOB_COMPLETION_INDEX is 0-based: add 1) */
@@ -82,4 +82,40 @@ export function claimShard(gb: Gradebook, shard: Shard, sources: Record<string, 
   if (had?.shard && had.shard !== spec) throw new Error(`--gradebook ${gb.file} holds shard ${had.shard}, not ${spec}: ${own}`);
   if (!had?.shard && gb.submissions().length) throw new Error(`--gradebook ${gb.file} holds an unsharded run, not shard ${spec}: ${own}`);
   writeShardMeta(gb.db, { shard: spec, sources });
+}
+
+/** A sqlite error on gradebook `file`, said in the TA's terms: locked, truncated or corrupt, or as it came. */
+export function gradebookError(file: string, e: unknown): Error {
+  const code = (e as { code?: string }).code ?? "";
+  const msg = (e as Error).message;
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return new Error(`${file}: locked by another process (a shard still grading, or another merge): wait for it to finish, then run again; nothing was written`);
+  }
+  if (code.startsWith("SQLITE_NOTADB") || code.startsWith("SQLITE_CORRUPT") || /malformed|not a database/.test(msg)) {
+    return new Error(`${file}: not a readable gradebook, truncated or corrupt (${msg}): grade its shard again into a new gradebook (--shard K/N), then merge; nothing was written`);
+  }
+  return new Error(`${file}: ${msg}`);
+}
+
+/**
+ * The gradebook of `shard`, checked whole before anything is graded into it (a truncated file would
+ * otherwise fail half way through), and claimed for that shard (claimShard).
+ */
+export function openShardGradebook(file: string, shard: Shard, sources: Record<string, string>): Gradebook {
+  let gb: Gradebook | undefined;
+  try {
+    gb = new Gradebook(file);
+    const check = gb.db.pragma("quick_check", { simple: true });
+    if (check !== "ok") throw Object.assign(new Error(`integrity check: ${String(check)}`), { code: "SQLITE_CORRUPT" });
+  } catch (e) {
+    gb?.close();
+    throw gradebookError(`--gradebook ${file}`, e);
+  }
+  try {
+    claimShard(gb, shard, sources);
+  } catch (e) {
+    gb.close();
+    throw e;
+  }
+  return gb;
 }

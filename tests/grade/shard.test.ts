@@ -167,6 +167,8 @@ describe("shards", () => {
     fs.copyFileSync(s2, cut);
     fs.truncateSync(cut, Math.floor(fs.statSync(cut).size / 2));
     expect((await tlab("grade", "merge", "--out", all, s1, cut)).err).toMatch(new RegExp(`${cut}: not a readable gradebook, truncated or corrupt`));
+    // resuming into it is refused too, before anything is graded
+    expect((await grade(subs, cut, "--shard", "2/2")).err).toMatch(new RegExp(`--gradebook ${cut}: not a readable gradebook, truncated or corrupt`));
     const tiny = path.join(tmp, "shards", "tiny.sqlite");
     fs.writeFileSync(tiny, fs.readFileSync(s2).subarray(0, 50));
     expect((await tlab("grade", "merge", "--out", all, tiny)).err).toMatch(new RegExp(`${tiny}: not a readable gradebook`));
