@@ -22,7 +22,7 @@ import { restoreCells, type Tampering } from "./restore";
 import { KernelPool } from "./pool";
 import { CompileService } from "./precompile";
 import { hiddenLines, redact, redactNotebook } from "./redact";
-import { inShard, openShardGradebook, shardSpec, type Shard } from "./shard";
+import { inShard, openShardGradebook, shardOf, shardSpec, type Shard } from "./shard";
 import { fullyIsolated, isolation, killedFor, nodeEnv, readableByOthers, releaseSandboxRoot, sandboxRoot, type Isolation } from "./sandbox";
 import { scoreCells, type CellGrade } from "./score";
 import { findSubmission, loadSubmission } from "./submission";
@@ -174,6 +174,9 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
   // a node where the submissions folder is not mounted sees an empty folder: grading it would turn every graded student into "missing"
   if (shard && !options.student && !everyone.some((s) => fs.existsSync(path.join(options.submissions, s)))) {
     throw new Error(`--submissions ${options.submissions}: no student folder in it (is it mounted on this node?); shard ${shardSpec(shard)} not graded`);
+  }
+  if (shard && options.student && !inShard(options.student, shard)) {
+    throw new Error(`--student ${options.student} is in shard ${shardOf(options.student, shard.count)}/${shard.count}, not ${shardSpec(shard)}: grade it with that shard's gradebook`);
   }
   const students = shard ? everyone.filter((s) => inShard(s, shard)) : everyone;
   const iso: Isolation = isolation();

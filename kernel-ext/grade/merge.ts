@@ -223,14 +223,16 @@ export function mergeGradebooks(out: string, files: string[]): MergeResult {
         version: JSON.stringify({ ...v.row, grades: v.grades }),
       });
     }
-    const otherFiles = [...new Set([...others.map((v) => v.file), ...earlier.filter((c) => c.signature !== kept.signature).map((c) => c.gradebook)])];
+    // versions only an earlier merge still holds (their gradebook not among these inputs)
+    const onlyEarlier = earlier.filter((c) => c.signature !== kept.signature && !others.some((o) => o.signature === c.signature));
+    const otherFiles = [...new Set([...others.map((v) => v.file), ...onlyEarlier.map((c) => c.gradebook)])];
     conflicts.push({
       student: kept.row.student,
       notebook: kept.row.notebook,
       kind: "result",
       kept: kept.file,
       others: otherFiles,
-      message: `graded differently: kept ${describe(kept)}; also ${[...others.map(describe), ...earlier.filter((c) => c.signature !== kept.signature && !others.some((o) => o.signature === c.signature)).map((c) => `${c.gradebook} (an earlier merge)`)].join("; ")}`,
+      message: `graded differently: kept ${describe(kept)}; also ${[...others.map(describe), ...onlyEarlier.map((c) => `${c.gradebook} (kept by an earlier merge)`)].join("; ")}`,
     });
   }
   for (const c of conflictRows.values()) {
