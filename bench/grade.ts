@@ -11,11 +11,14 @@
  * `--unique` makes every answer a student wrote differ (a comment naming the student), so that only the
  * cells students did not write (setup, tests, untouched stubs) can be shared: the realistic case.
  *
- *   npm run bench:grade [-- N [SOURCE.ipynb] [--unique] [--ours-only]]
+ *   npm run bench:grade [-- N [SOURCE.ipynb] [--unique] [--ours-only] [--shards]]
  *     N submissions (default 100); SOURCE default the feature-based exercise;
- *     --ours-only skips the nbconvert baseline (for profiling ours)
+ *     --ours-only skips the nbconvert baseline (for profiling ours);
+ *     --shards grades the same submissions as 1 shard and as 2 (two `tlab grade autograde --shard K/2`
+ *     processes at once, half the cores each, then `tlab grade merge`): wall time and CPU per submission,
+ *     whether the merged CSV equals the single run's, and a projection to a course on a cluster
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -136,6 +139,7 @@ async function main(): Promise<void> {
     const workers = os.cpus().length;
     console.log(`${n} submissions of ${path.relative(ROOT, sourceFile)} (${KINDS.join(", ")}${unique ? "; every answer written differs" : "; identical answers repeat"}), ${workers} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 
+    if (flags.includes("--shards")) return await shardBench(n, subs, sourceFile, tmp, workers);
     sandboxSetup();
     let t = Date.now();
     let stats = "";
@@ -195,6 +199,81 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** CPU seconds of the children this process has waited for (and their own waited-for children: the kernels). */
+function childrenCpuSec(): number {
+  // /proc/self/stat fields 16 and 17: cutime and cstime, in clock ticks (100 a second on Linux)
+  const fields = fs.readFileSync("/proc/self/stat", "utf8").replace(/^.*\) /, "").split(" ");
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+const TLAB = [process.execPath, path.join(ROOT, "kernel-ext", "bin", "tlab.js")];
+
+function tlabAsync(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TLAB[0], [TLAB[1], ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`tlab ${args.slice(0, 2).join(" ")} exited ${code}: ${err.slice(-500)}`))));
+  });
+}
+
+/** A CSV export without its graded_at column (the only thing two gradings of the same work differ in). */
+function csvRows(gb: string, file: string): string[] {
+  const r = spawnSync(TLAB[0], [TLAB[1], "grade", "export", "--gradebook", gb, "--csv", file]);
+  if (r.status !== 0) throw new Error(`tlab grade export ${gb}: ${r.stderr}`);
+  const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
+  const at = lines[0].split(",").indexOf("graded_at");
+  return lines.map((l) => l.split(",").filter((_, i) => i !== at).join(","));
+}
+
+/** 1 shard vs 2 on this machine, then what the CPU per submission means for a course on a cluster. */
+async function shardBench(n: number, subs: string, sourceFile: string, tmp: string, cores: number): Promise<void> {
+  const common = ["--source", sourceFile, "--submissions", subs, "--timeout", "120"];
+  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+  const measure = async (run: () => Promise<void>) => {
+    const cpu0 = childrenCpuSec();
+    const t0 = Date.now();
+    await run();
+    return { wall: (Date.now() - t0) / 1000, cpu: childrenCpuSec() - cpu0 };
+  };
+  const one = await measure(() => tlabAsync(["grade", "autograde", ...common, "--gradebook", path.join(tmp, "one.sqlite"), "--workers", String(cores)]));
+  console.log(`load average after 1 shard: ${load()}`);
+  const half = String(Math.max(1, Math.floor(cores / 2)));
+  const shards = [1, 2].map((k) => path.join(tmp, `shard-${k}.sqlite`));
+  let mergeSec = 0;
+  const two = await measure(async () => {
+    await Promise.all(shards.map((gb, i) => tlabAsync(["grade", "autograde", ...common, "--gradebook", gb, "--shard", `${i + 1}/2`, "--workers", half])));
+    const m0 = Date.now();
+    await tlabAsync(["grade", "merge", "--out", path.join(tmp, "merged.sqlite"), ...shards]);
+    mergeSec = (Date.now() - m0) / 1000;
+  });
+  console.log(`load average after 2 shards: ${load()}`);
+  const same = JSON.stringify(csvRows(path.join(tmp, "one.sqlite"), path.join(tmp, "one.csv"))) === JSON.stringify(csvRows(path.join(tmp, "merged.sqlite"), path.join(tmp, "merged.csv")));
+  const row = (what: string, r: { wall: number; cpu: number }) =>
+    `| ${what} | ${r.wall.toFixed(1)} | ${((n / r.wall) * 60).toFixed(1)} | ${(r.cpu / n).toFixed(2)} | ${((r.cpu / r.wall) * 100).toFixed(0)}% of ${cores} cores |`;
+  console.log(`\n${n} submissions, ${cores} cores on this machine`);
+  console.log("| run | wall s | submissions/min | CPU s per submission | CPU busy |\n|---|---|---|---|---|");
+  console.log(row(`1 shard, --workers ${cores}`, one));
+  console.log(row(`2 shards at once, --workers ${half} each, + merge (${mergeSec.toFixed(1)} s)`, two));
+  console.log(`merged CSV ${same ? "equals" : "DIFFERS FROM"} the single run's, row by row (graded_at aside)`);
+
+  // the projection: shards share nothing but the file system, so a cluster's wall time is its CPU time
+  // spread over its cores; per node as busy as this machine was with 2 shards
+  const perSub = two.cpu / n;
+  const busy = Math.min(1, two.cpu / two.wall / cores);
+  const heavy = 60; // CPU-s of notebooks 06 and 07 each: "about a CPU-minute each" (issue 18's estimate, not measured here)
+  const wall = (students: number, nodes: number, cpuPerStudent: number) => (students * cpuPerStudent) / (nodes * 16 * busy);
+  const fmt = (sec: number) => (sec >= 3600 ? `${(sec / 3600).toFixed(1)} h` : `${(sec / 60).toFixed(1)} min`);
+  console.log(`\nprojection: wall time = students × CPU per student / (nodes × 16 cores × ${(busy * 100).toFixed(0)}% busy); 7 notebooks a student`);
+  console.log(`  A: all 7 notebooks cost what this one did (${perSub.toFixed(2)} CPU-s, measured with 2 shards)`);
+  console.log(`  B: 5 cost that, 06 and 07 ${heavy} CPU-s each (quoted from issue 18, not measured)`);
+  console.log("| students × 7 notebooks | nodes × 16 cores | A | B |\n|---|---|---|---|");
+  for (const students of [1000, 10000]) {
+    for (const nodes of [10, 50]) console.log(`| ${students.toLocaleString("en")} | ${nodes} | ${fmt(wall(students, nodes, 7 * perSub))} | ${fmt(wall(students, nodes, 5 * perSub + 2 * heavy))} |`);
+  }
+  console.log("(assumed: the compile service's start, once per shard, and the merge are small beside the grading; the file system keeps up)");
 }
 
 main().catch((e) => {

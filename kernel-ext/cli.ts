@@ -18,6 +18,8 @@ const USAGE = `usage:
                                                 the handouts to dist/handouts (what npm start runs)
   tlab grade assign|validate|autograde|override|feedback|export …
                                                 grade exercise notebooks (tlab grade --help)
+  tlab grade merge|slurm|k8s|gradescope-bundle …  a class in shards: merge them; Slurm, Kubernetes
+                                                and Gradescope bundles (docs/grading.md)
   tlab --help | --version`;
 
 class UsageError extends Error {}

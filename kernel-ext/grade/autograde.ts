@@ -22,6 +22,7 @@ import { restoreCells, type Tampering } from "./restore";
 import { KernelPool } from "./pool";
 import { CompileService } from "./precompile";
 import { hiddenLines, redact, redactNotebook } from "./redact";
+import { inShard, openShardGradebook, shardOf, shardSpec, type Shard } from "./shard";
 import { fullyIsolated, isolation, keptEnv, killedFor, nodeEnv, readableByOthers, releaseSandboxRoot, sandboxRoot, type Isolation } from "./sandbox";
 import { scoreCells, type CellGrade } from "./score";
 import { findSubmission, loadSubmission } from "./submission";
@@ -66,6 +67,8 @@ export interface AutogradeOptions {
   compileService?: boolean;
   /** at the end: cells the compile service answered from what it had compiled, compiled on demand, left to kernels */
   onCompileStats?: (stats: { shared: number; compiled: number; left: number }) => void;
+  /** grade only the students whose id hashes to this shard (shard.ts), into a gradebook of that shard alone */
+  shard?: Shard;
 }
 
 export interface GradedSubmission extends SubmissionRow {
@@ -168,10 +171,19 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
   });
   const names = new Set(sources.map((s) => s.name));
   if (names.size !== sources.length) throw new Error("two --source notebooks have the same name");
-  const students = options.student ? [checkStudentId(options.student, "--student")] : listStudents(options.submissions, options.roster);
+  const everyone = options.student ? [checkStudentId(options.student, "--student")] : listStudents(options.submissions, options.roster);
+  const shard = options.shard;
+  // a node where the submissions folder is not mounted sees an empty folder: grading it would turn every graded student into "missing"
+  if (shard && !options.student && !everyone.some((s) => fs.existsSync(path.join(options.submissions, s)))) {
+    throw new Error(`--submissions ${options.submissions}: no student folder in it (is it mounted on this node?); shard ${shardSpec(shard)} not graded`);
+  }
+  if (shard && options.student && !inShard(options.student, shard)) {
+    throw new Error(`--student ${options.student} is in shard ${shardOf(options.student, shard.count)}/${shard.count}, not ${shardSpec(shard)}: grade it with that shard's gradebook`);
+  }
+  const students = shard ? everyone.filter((s) => inShard(s, shard)) : everyone;
   const iso: Isolation = isolation();
   if (!fullyIsolated(iso) && !options.insecure) throw new IsolationError(iso.off);
-  const gb = new Gradebook(options.gradebook);
+  const gb = shard ? openShardGradebook(options.gradebook, shard, Object.fromEntries(sources.map((s) => [s.name, s.hash]))) : new Gradebook(options.gradebook);
   if (!iso.mountNamespace) {
     // (with a mount namespace student code sees none of these, whatever their modes)
     const open = readableByOthers([...options.sources, options.gradebook, options.submissions]);
@@ -242,7 +254,7 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
       options.onCompileStats?.(compiling.service.stats);
     }
     const { user, pidNamespace, netNamespace, mountNamespace, off } = iso;
-    gb.recordRun({ started_at: startedAt, graded: done, sandbox: JSON.stringify({ user, pidNamespace, netNamespace, mountNamespace, off, insecure: Boolean(options.insecure), limits: pool.limits }) });
+    gb.recordRun({ started_at: startedAt, graded: done, sandbox: JSON.stringify({ user, pidNamespace, netNamespace, mountNamespace, off, insecure: Boolean(options.insecure), limits: pool.limits, ...(containerIsolation() ? { container: containerIsolation() } : {}), ...(shard ? { shard: shardSpec(shard) } : {}) }) });
     gb.close();
     releaseSandboxRoot();
   }
@@ -284,8 +296,13 @@ function codeCellCount(nb: Notebook): number {
 
 /** "on", or "off: why" (an --insecure run): recorded with every result. */
 function sandboxState(iso: Isolation): string {
-  return fullyIsolated(iso) ? "on" : `off: ${iso.off.join("; ")}`;
+  if (fullyIsolated(iso)) return "on";
+  // a pod or container where unshare is refused says what isolates it instead (bundles/k8s.ts, bundles/gradescope.ts)
+  return `off: ${iso.off.join("; ")}${containerIsolation() ? `; container: ${containerIsolation()}` : ""}`;
 }
+
+/** The isolation a container gives grading when namespaces are refused in it, as its manifest declares it. */
+const containerIsolation = () => process.env.TLAB_CONTAINER_ISOLATION ?? "";
 
 function row(student: string, source: Source, status: SubmissionStatus, message: string, tampering: Tampering[], seconds: number, submissions: string, integrity: IntegrityFinding[] = []): Omit<SubmissionRow, "score" | "max_score"> {
   const submission_hash = handedIn(path.join(submissions, student), source.name);

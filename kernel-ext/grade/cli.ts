@@ -10,7 +10,8 @@ export const GRADE_USAGE = `usage:
   tlab grade validate STUDENT.ipynb [--timeout S]   run the visible tests; exit 1 if one fails
   tlab grade autograde --source SOURCE.ipynb [--source …] --submissions DIR --gradebook FILE.sqlite
              [--timeout S] [--notebook-timeout S] [--memory MB] [--workers N] [--student ID]
-             [--roster FILE] [--force] [--integrity zero|warn] [--insecure]
+             [--roster FILE] [--force] [--integrity zero|warn] [--insecure] [--shard K/N]
+             --shard K/N grades only the students whose id hashes to shard K of N, into its own gradebook
              refuses where student code cannot be isolated (root on Linux: own user, PID, network
              and mount namespaces); --insecure grades anyway and records the sandbox as off
   tlab grade override --gradebook F --student ID --cell GRADE_ID --score N [--comment TEXT] [--notebook NAME]
@@ -18,9 +19,23 @@ export const GRADE_USAGE = `usage:
   tlab grade feedback --gradebook FILE.sqlite --out DIR
              (graded notebooks: graded/<gradebook name>/<student>/<notebook>.ipynb beside the gradebook)
   tlab grade export --gradebook FILE.sqlite [--csv OUT.csv] [--gradescope OUT_DIR]
+             [--hidden-visibility visible|hidden|after_due_date|after_published]   (of hidden tests; default visible)
+  tlab grade slurm --source SOURCE.ipynb… --submissions DIR --shards N --out DIR [--cpus-per-task C]
+             [--partition P] [--time T] [--mem M] [--workers N] [--timeout S] [--memory MB] [--roster F]
+             [--insecure] [--tlab CMD]      a job array of N shards + a dependent merge job, and a README
+  tlab grade k8s --source SOURCE.ipynb… --submissions DIR --shards N --out DIR [--image I] [--pvc CLAIM]
+             [--mount /course] [--gradebooks DIR] [--namespace NS] [--cpu C] [--pod-memory M] [--workers N]
+             [--timeout S] [--memory MB] [--roster F] [--tlab CMD]   Indexed Job + merge Job + NetworkPolicy
+             + Dockerfile; --source/--submissions/--gradebooks are paths as the pods see them
+  tlab grade gradescope-bundle --source SOURCE.ipynb… --out DIR [--hidden-visibility V] [--timeout S]
+             [--memory MB] [--insecure] [--without-project]   setup.sh + run_autograder for Gradescope
+  tlab grade merge --out ALL.sqlite SHARD.sqlite...   shard gradebooks into one; exit 1 when a conflict
+             (a submission graded differently in two of them) was found: every version is kept
   every subcommand takes --json for machine-readable output`;
 
 export class GradeUsageError extends Error {}
+
+
 
 type Spec = Record<string, { type: "string" | "boolean"; multiple?: boolean }>;
 
@@ -43,6 +58,56 @@ function num(v: unknown, flag: string, min = 0): number | undefined {
   const n = Number(v);
   if (!Number.isFinite(n) || n < min) throw new GradeUsageError(`${flag} must be a number ≥ ${min}, got "${v}"`);
   return n;
+}
+
+/** The flags every bundle (slurm, k8s) takes: the autograde of one shard, and where to write. */
+const BUNDLE_FLAGS: Spec = {
+  source: { type: "string", multiple: true },
+  submissions: { type: "string" },
+  shards: { type: "string" },
+  out: { type: "string" },
+  workers: { type: "string" },
+  timeout: { type: "string" },
+  memory: { type: "string" },
+  roster: { type: "string" },
+  insecure: { type: "boolean" },
+  tlab: { type: "string" },
+};
+
+function bundleJob(values: Record<string, string | string[] | boolean | undefined>) {
+  const sources = (values.source as string[] | undefined) ?? [];
+  if (sources.length === 0) throw new GradeUsageError("--source is required");
+  return {
+    sources,
+    submissions: need(values.submissions, "--submissions"),
+    shards: num(need(values.shards, "--shards"), "--shards", 1)!,
+    out: need(values.out, "--out"),
+    workers: num(values.workers, "--workers", 1),
+    timeoutSec: num(values.timeout, "--timeout"),
+    memoryMb: num(values.memory, "--memory", 64),
+    roster: values.roster as string | undefined,
+    insecure: Boolean(values.insecure),
+    tlab: values.tlab as string | undefined,
+  };
+}
+
+/** A bad option found by a module (a --shard spec, a bundle's checkJob) is a usage error naming the argument. */
+function bundleCall<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    throw new GradeUsageError((e as Error).message);
+  }
+}
+
+/** Gradescope's visibilities of a test (results.json), for --hidden-visibility. */
+const VISIBILITIES = ["visible", "hidden", "after_due_date", "after_published"] as const;
+
+function visibilityArg(v: unknown, fallback: (typeof VISIBILITIES)[number]): (typeof VISIBILITIES)[number] {
+  if (v === undefined) return fallback;
+  const found = VISIBILITIES.find((x) => x === v);
+  if (!found) throw new GradeUsageError(`--hidden-visibility must be one of ${VISIBILITIES.join(", ")}, got "${v}"`);
+  return found;
 }
 
 const out = (json: boolean, value: unknown, text: () => void) => (json ? console.log(JSON.stringify(value, null, 2)) : text());
@@ -97,7 +162,10 @@ export async function gradeCommand(args: string[]): Promise<number> {
         force: { type: "boolean" },
         integrity: { type: "string" },
         insecure: { type: "boolean" },
+        shard: { type: "string" },
       });
+      const { parseShard } = await import("./shard");
+      const shard = values.shard === undefined ? undefined : bundleCall(() => parseShard(values.shard as string));
       const integrity = (values.integrity as string | undefined) ?? "zero";
       if (integrity !== "zero" && integrity !== "warn") throw new GradeUsageError(`--integrity must be "zero" or "warn", got "${integrity}"`);
       const sources = (values.source as string[] | undefined) ?? [];
@@ -121,6 +189,7 @@ export async function gradeCommand(args: string[]): Promise<number> {
         force: Boolean(values.force),
         insecure: Boolean(values.insecure),
         integrity,
+        shard,
         onSourceChanged: (nb, ids) => void (sourceChanged[nb] = ids),
         onWarning: (m) => warnings.push(m) && !json && console.error(`tlab grade autograde: warning: ${m}`),
         onResult: (r) => {
@@ -208,7 +277,8 @@ export async function gradeCommand(args: string[]): Promise<number> {
       return 0;
     }
     case "export": {
-      const { values } = parse(rest, { gradebook: { type: "string" }, csv: { type: "string" }, gradescope: { type: "string" } });
+      const { values } = parse(rest, { gradebook: { type: "string" }, csv: { type: "string" }, gradescope: { type: "string" }, "hidden-visibility": { type: "string" } });
+      const visibility = visibilityArg(values["hidden-visibility"], "visible");
       if (!values.csv && !values.gradescope) throw new GradeUsageError("grade export needs --csv OUT.csv and/or --gradescope OUT_DIR");
       const { exportCsv, exportGradescope } = await import("./report");
       const { Gradebook } = await import("./gradebook");
@@ -216,7 +286,7 @@ export async function gradeCommand(args: string[]): Promise<number> {
       try {
         const written: string[] = [];
         if (values.csv) written.push(exportCsv(gb, values.csv as string));
-        if (values.gradescope) written.push(...exportGradescope(gb, values.gradescope as string));
+        if (values.gradescope) written.push(...exportGradescope(gb, values.gradescope as string, visibility));
         out(Boolean(values.json), { written }, () => console.log(`tlab grade export: ${written.length} file(s): ${written.slice(0, 3).join(", ")}${written.length > 3 ? ", …" : ""}`));
       } finally {
         gb.close();
@@ -233,6 +303,98 @@ export async function gradeCommand(args: string[]): Promise<number> {
       const pages = await feedback(need(values.gradebook, "--gradebook"), need(values.out, "--out"));
       out(Boolean(values.json), { pages }, () => console.log(`tlab grade feedback: ${pages.length} page(s) in ${values.out}`));
       return 0;
+    }
+    case "slurm": {
+      const { values } = parse(rest, {
+        ...BUNDLE_FLAGS,
+        "cpus-per-task": { type: "string" },
+        partition: { type: "string" },
+        time: { type: "string" },
+        mem: { type: "string" },
+      });
+      const { slurmBundle } = await import("./bundles/slurm");
+      const written = bundleCall(() =>
+        slurmBundle({
+          ...bundleJob(values),
+          cpusPerTask: num(values["cpus-per-task"], "--cpus-per-task", 1),
+          partition: values.partition as string | undefined,
+          time: values.time as string | undefined,
+          mem: values.mem as string | undefined,
+        }),
+      );
+      out(Boolean(values.json), { written }, () => console.log(`tlab grade slurm: ${written.join(", ")}\n  next: bash ${path.join(String(values.out), "submit.sh")} (see its README.md)`));
+      return 0;
+    }
+    case "gradescope-bundle": {
+      const { values } = parse(rest, {
+        source: { type: "string", multiple: true },
+        out: { type: "string" },
+        "hidden-visibility": { type: "string" },
+        timeout: { type: "string" },
+        memory: { type: "string" },
+        insecure: { type: "boolean" },
+        "without-project": { type: "boolean" },
+      });
+      const { gradescopeBundle } = await import("./bundles/gradescope");
+      const hidden = visibilityArg(values["hidden-visibility"], "after_published");
+      const written = bundleCall(() =>
+        gradescopeBundle({
+          sources: (values.source as string[] | undefined) ?? [],
+          out: need(values.out, "--out"),
+          hiddenVisibility: hidden,
+          timeoutSec: num(values.timeout, "--timeout"),
+          memoryMb: num(values.memory, "--memory", 64),
+          insecure: Boolean(values.insecure),
+          includeProject: !values["without-project"],
+        }),
+      );
+      out(Boolean(values.json), { written }, () => console.log(`tlab grade gradescope-bundle: ${written.length} file(s) in ${values.out} (see its README.md)`));
+      return 0;
+    }
+    case "k8s": {
+      const { values } = parse(rest, {
+        ...BUNDLE_FLAGS,
+        image: { type: "string" },
+        pvc: { type: "string" },
+        mount: { type: "string" },
+        namespace: { type: "string" },
+        cpu: { type: "string" },
+        "pod-memory": { type: "string" },
+        gradebooks: { type: "string" },
+      });
+      if (values.insecure) throw new GradeUsageError("grade k8s takes no --insecure: the pods always grade with it (a default pod refuses unshare), recording the pod's isolation");
+      const { k8sBundle } = await import("./bundles/k8s");
+      const written = bundleCall(() =>
+        k8sBundle({
+          ...bundleJob(values),
+          image: values.image as string | undefined,
+          pvc: values.pvc as string | undefined,
+          mount: values.mount as string | undefined,
+          namespace: values.namespace as string | undefined,
+          cpu: values.cpu as string | undefined,
+          memory: values["pod-memory"] as string | undefined,
+          gradebooks: values.gradebooks as string | undefined,
+        }),
+      );
+      out(Boolean(values.json), { written }, () => console.log(`tlab grade k8s: ${written.join(", ")}\n  next: see ${path.join(String(values.out), "README.md")}`));
+      return 0;
+    }
+    case "merge": {
+      const { values, positionals } = parse(rest, { out: { type: "string" } });
+      if (positionals.length === 0) throw new GradeUsageError("grade merge needs at least one SHARD.sqlite (and --out ALL.sqlite)");
+      const { mergeGradebooks } = await import("./merge");
+      const r = mergeGradebooks(need(values.out, "--out"), positionals);
+      out(Boolean(values.json), r, () => {
+        for (const c of r.conflicts) console.log(`CONFLICT  ${c.student}  ${c.notebook}: ${c.message}`);
+        if (r.missingShards.length) console.log(`tlab grade merge: warning: shard(s) ${r.missingShards.join(", ")} not merged yet`);
+        console.log(
+          `tlab grade merge: ${r.out}: ${r.submissions} submission(s) (${r.added} new) from ${r.inputs.length} gradebook(s)` +
+            `${r.shards.length ? ` (shards ${r.shards.join(", ")})` : ""}, ${r.overrides} override(s) kept, ${r.conflicts.length} conflict(s)` +
+            (r.conflicts.length ? " (every version kept in its merge_conflicts table)" : ""),
+        );
+      });
+      // a conflict is for a person to look at: the merge is written, and the exit status says so
+      return r.conflicts.length ? 1 : 0;
     }
     case undefined:
     case "--help":

@@ -14,7 +14,7 @@ const SQLITE = "better-sqlite3@12.6.2";
  * better-sqlite3, loaded when a gradebook is opened: it is an optional peer of @transferlab/kernel-ext, since
  * only the TA's grading needs it (a student who validates does not compile a native module for nothing).
  */
-function sqlite(): typeof Database {
+export function sqlite(): typeof Database {
   try {
     return require("better-sqlite3") as typeof Database;
   } catch (e) {

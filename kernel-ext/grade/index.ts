@@ -18,3 +18,7 @@ export { validate } from "./validate";
 export { exportCsv, exportGradescope } from "./report";
 export { feedback } from "./feedback";
 export { gradeCommand, GRADE_USAGE } from "./cli";
+export { parseShard, shardOf } from "./shard";
+export type { Shard } from "./shard";
+export { mergeGradebooks } from "./merge";
+export type { MergeResult, MergeConflict } from "./merge";

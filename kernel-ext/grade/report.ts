@@ -30,8 +30,14 @@ export function exportCsv(gb: Gradebook, file: string): string {
   return file;
 }
 
-/** One `OUT/<student>/results.json` per student (Gradescope's autograder format), every notebook's cells as tests. */
-export function exportGradescope(gb: Gradebook, dir: string): string[] {
+/** Gradescope's visibility of a test (their results.json spec). */
+export type GradescopeVisibility = "visible" | "hidden" | "after_due_date" | "after_published";
+
+/**
+ * One `OUT/<student>/results.json` per student (Gradescope's autograder format), every notebook's cells as
+ * tests; a hidden test's visibility is `hiddenVisibility` (default "visible": its name and result only).
+ */
+export function exportGradescope(gb: Gradebook, dir: string, hiddenVisibility: GradescopeVisibility = "visible"): string[] {
   const byStudent = new Map<string, ReturnType<Gradebook["submissions"]>>();
   for (const r of gb.submissions()) byStudent.set(r.student, [...(byStudent.get(r.student) ?? []), r]);
   const written: string[] = [];
@@ -43,7 +49,7 @@ export function exportGradescope(gb: Gradebook, dir: string): string[] {
         max_score: g.max_score,
         status: (g.override_score ?? g.score ?? 0) >= g.max_score ? "passed" : "failed",
         // a hidden test shows only its name and pass/fail (its message says no more), like the feedback page
-        visibility: "visible",
+        visibility: g.hidden ? hiddenVisibility : "visible",
         output: [g.message, g.override_comment].filter(Boolean).join("\n"),
       })),
     );

@@ -2,28 +2,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../kernel-ext/cli";
 import { FIXTURE, RIGHT, SANDBOX_FLAGS, submission, writeSubmission } from "./helpers";
+import { tlab } from "./tlab";
 
 let tmp: string;
 beforeAll(() => (tmp = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "tlab-grade-cli-"))));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-async function tlab(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
-  const error = jest.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
-  const write = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
-  try {
-    const code = await main(args);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
-}
 
 describe("tlab grade", () => {
   it("runs the release → collect → autograde → feedback → export cycle", async () => {
