@@ -13,7 +13,7 @@ import type { Notebook } from "../notebook";
 import { joinText, readNotebook, writeNotebookAtomic } from "../notebook";
 import { runNotebook, type RunResult } from "../run";
 import { checkSource, releaseEdition } from "./assign";
-import { gradeId } from "./checksum";
+import { gradeId, isSolution } from "./checksum";
 import { Gradebook, gradedNotebook, type SubmissionRow, type SubmissionStatus } from "./gradebook";
 import { capOutputs } from "./outputs";
 import { readGuards } from "./guard";
@@ -397,6 +397,14 @@ async function gradeOne(student: string, source: Source, ctx: Context): Promise<
       notes.push(`cell ${at(late.cellIndex)}: a timer or promise it left behind threw after the cell had finished, ${what}; recorded in that cell, no other cell failed by it`);
     }
     if (truncated) notes.push(`output truncated in ${truncated} cell(s)`);
+    // why points were lost, in the CSV too: the student's own errors (answer cells), then the tests that failed
+    for (const e of run?.errors ?? []) {
+      const cell = executed.cells[e.cellIndex];
+      if (!isSolution(cell) || e.status === "timeout" || e.status === "died") continue;
+      const ts = /error (TS\d+)/.exec(e.evalue)?.[1];
+      notes.push(`cell ${at(e.cellIndex)} ("${gradeId(cell)}"): ${ts ? `${ts} ` : ""}${e.ename}: ${e.evalue.split("\n")[0]}`);
+    }
+    for (const g of grades) if (g.status === "failed" || g.status === "partial") notes.push(`${g.grade_id} ${g.score}/${g.max_score}: ${g.message}`);
     const zeroed = applyIntegrity(grades, integrity, executed, options.integrity ?? "zero");
     for (const f of integrity) notes.push(`integrity: ${f.message}${zeroed.has(f.grade_id) ? " (its tests score 0)" : ""}`);
     const graded = redactNotebook(guards.notebook, source.released, hiddenIds, source.hidden);
