@@ -4,9 +4,10 @@
  * stops the cell's synchronous code), shut the kernel down, and see it alive on the heartbeat.
  *
  * Worker → main: {type: "bound"}, {type: "failed", message}, {type: "shutdown", restart, parent},
- * {type: "interrupt"} (where there are no signals). Main → worker: {type: "stop"}, answered by setting
- * `stopped[0]` to 1 once the sockets are closed (the main thread may be blocked waiting for it: a process
- * that exits while a worker holds zeromq sockets aborts in zeromq's cleanup).
+ * {type: "interrupt"} (where there are no signals). Main → worker: {type: "exiting"} (shutdown began: the
+ * failsafe waits longer), {type: "stop"}, answered by setting `stopped[0]` to 1 once the sockets are closed
+ * (the main thread may be blocked waiting for it: a process that exits while a worker holds zeromq sockets
+ * aborts in zeromq's cleanup).
  */
 import { installModuleCodeCache } from "./v8cache";
 // a worker is an isolate of its own: zeromq and the protocol modules compile from the caches the main thread uses
@@ -30,6 +31,13 @@ export interface ControlData {
  */
 const SHUTDOWN_GRACE_MS = 3000;
 
+/**
+ * Once the main thread has answered (it is shutting down, so no cell holds it), its own way out (closing the
+ * compiler and sockets) may take longer than the grace on a loaded machine: it then gets this long. Seen:
+ * an idle kernel killed by SIGKILL after 3 s at load average 12.
+ */
+const EXITING_GRACE_MS = 20_000;
+
 async function main(data: ControlData): Promise<void> {
   const { connection, session } = data;
   // linger: a reply sent just before the sockets close (shutdown_reply) still goes out
@@ -45,6 +53,13 @@ async function main(data: ControlData): Promise<void> {
   const stopped = new Int32Array(data.stopped);
   let failsafe: NodeJS.Timeout | undefined;
   parentPort!.on("message", (m: { type: string }) => {
+    if (m.type === "exiting") {
+      if (failsafe) {
+        clearTimeout(failsafe);
+        failsafe = setTimeout(() => process.kill(process.pid, "SIGKILL"), EXITING_GRACE_MS);
+      }
+      return;
+    }
     if (m.type !== "stop") return;
     clearTimeout(failsafe); // the main thread is on its way out
     control.close();

@@ -535,6 +535,7 @@ export class KernelServer {
   private async shutdown(restart: boolean, parent: Partial<Header>): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
+    this.worker.postMessage({ type: "exiting" }); // we are free: the control thread's failsafe can wait longer
     // (protocol 5.4 also broadcasts the reply, so every client learns of the shutdown)
     await this.iopub.send("shutdown_reply", { status: "ok", restart }, parent);
     try {
