@@ -67,8 +67,24 @@ export interface AutogradeOptions {
   compileService?: boolean;
   /** at the end: cells the compile service answered from what it had compiled, compiled on demand, left to kernels */
   onCompileStats?: (stats: { shared: number; compiled: number; left: number }) => void;
+  /** per graded submission, where its wall time went, in ms (bench:grade reports the means) */
+  onTimings?: (t: SubmissionTimings) => void;
   /** grade only the students whose id hashes to this shard (shard.ts), into a gradebook of that shard alone */
   shard?: Shard;
+}
+
+/** Milliseconds of one submission's grading, in order. */
+export interface SubmissionTimings {
+  /** reading and restoring the submission */
+  prepare: number;
+  /** waiting for a started kernel from the pool */
+  kernel: number;
+  /** its cells, until the kernel was shut down (the runner shuts it down) */
+  run: number;
+  /** scoring, redaction, the graded notebook and the gradebook row */
+  record: number;
+  /** removing the sandbox */
+  cleanup: number;
 }
 
 export interface GradedSubmission extends SubmissionRow {
@@ -345,7 +361,9 @@ async function gradeOne(student: string, source: Source, ctx: Context): Promise<
     for (const id of restored.sourceChanged) seen.add(id);
     ctx.sourceChanged.set(source.name, seen);
   }
+  const marks = [Date.now()];
   const kernel = await ctx.pool.take();
+  marks.push(Date.now());
   const sb = kernel.sandbox;
   const wallSec = sb.wallSec;
   try {
@@ -369,6 +387,7 @@ async function gradeOne(student: string, source: Source, ctx: Context): Promise<
     } catch (e) {
       crash = (e as Error).message.replace(toRun, `${source.name}.ipynb`);
     }
+    marks.push(Date.now());
     const executed = run ? readNotebook(run.output) : restored.notebook;
     const truncated = capOutputs(executed, options.outputCap ?? 1024 * 1024);
     const hiddenIds = new Set(restored.hidden);
@@ -422,10 +441,16 @@ async function gradeOne(student: string, source: Source, ctx: Context): Promise<
     const target = gradedNotebook(options.gradebook, student, source.name);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     writeNotebookAtomic(target, graded.notebook);
-    return { ...gb.record(row(student, source, status, notes.join("; "), tampering, secs(), options.submissions, integrity), grades), grades };
+    const recorded = { ...gb.record(row(student, source, status, notes.join("; "), tampering, secs(), options.submissions, integrity), grades), grades };
+    marks.push(Date.now());
+    return recorded;
   } finally {
     await kernel.client.shutdown();
     sb.dispose();
+    if (options.onTimings && marks.length === 4) {
+      const d = (i: number) => (i === 0 ? marks[0] - t0 : marks[i] - marks[i - 1]);
+      options.onTimings({ prepare: d(0), kernel: d(1), run: d(2), record: d(3), cleanup: Date.now() - marks[3] });
+    }
   }
 }
 
