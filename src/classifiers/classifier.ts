@@ -12,6 +12,10 @@ export interface Classifier {
   predictProba?(X: Matrix): Promise<tf.Tensor2D>;
 }
 
+/** A base learner: an instance (refitted each time it is used) or a factory of fresh ones (methods that train
+ * several, like TrAdaBoost, call it per round). */
+export type LearnerOption = Classifier | (() => Classifier);
+
 /** The sorted distinct labels and, for each sample, the index of its label in `classes`. */
 export function encodeLabels(y: Labels, argName = "y"): { classes: Int32Array; index: Int32Array } {
   const labels = toLabels(y, argName);

@@ -4,14 +4,14 @@
  * the base learner (1-NN by default, as the papers) on the transformed source and label the transformed target.
  */
 import * as tf from "@tensorflow/tfjs";
-import { Classifier, encodeLabels } from "../classifiers/classifier";
+import { Classifier, LearnerOption, encodeLabels } from "../classifiers/classifier";
 import { OneNearestNeighbor } from "../classifiers/nearestNeighbor";
 import { mmd, MmdOptions } from "../metrics/mmd";
 import { requireInteger, requirePositive } from "../options";
-import { Labels, Matrix, assertFinite, disposeIfCreated, toLabels, toTensor2D } from "../tensor";
+import { Labels, Matrix, assertFinite, disposeIfCreated, readFloat32, toLabels, toTensor2D } from "../tensor";
+import { BaseAdapter } from "../adapter";
 
-/** A base learner: an instance (refitted each time it is used) or a factory. */
-export type LearnerOption = Classifier | (() => Classifier);
+export type { LearnerOption };
 
 /** The options JDA and TJM share: both alternate a component solve with an update, `iterations` times. */
 export interface IterativeComponentOptions {
@@ -109,55 +109,74 @@ export function checkDim(where: string, dim: number, nt: number, p: number, spac
   if (dim > p) throw new Error(`${where}: dim = ${dim} but the components live in a ${p}-dimensional space (${space}); use dim ≤ ${p}`);
 }
 
-/**
- * The transformed domains of a fitted method. Results handed out are copies the caller owns; `dispose()`
- * frees the method's own.
- */
-export abstract class FeatureAdapter {
-  protected Zs: tf.Tensor2D | null = null;
-  protected Zt: tf.Tensor2D | null = null;
-  protected abstract readonly name: string;
+/** A fitted domain kept on the JS side (so a fitted method holds no tensor memory). */
+interface KeptRows {
+  data: Float32Array;
+  shape: [number, number];
+}
 
-  /** The transformed source samples (ns × dim), a copy the caller disposes. */
+/**
+ * The transformed domains of a fitted method, a `BaseAdapter`. They are kept as Float32Arrays, not tensors: a
+ * fitted object, even a throwaway one (`await new TCA().fitPredict(…)`), holds no tensor memory. Results handed
+ * out are new tensors the caller owns.
+ */
+export abstract class FeatureAdapter extends BaseAdapter {
+  private Zs: KeptRows | null = null;
+  private Zt: KeptRows | null = null;
+
+  /** The transformed source samples (ns × dim), a tensor the caller disposes. */
   transformSource(): tf.Tensor2D {
-    return tf.clone(this.fitted().Zs);
+    return tf.tensor2d(this.kept("transformSource").Zs.data, this.kept("transformSource").Zs.shape);
   }
 
-  /** The transformed target samples (nt × dim), a copy the caller disposes. */
+  /** The transformed target samples (nt × dim), a tensor the caller disposes. */
   transformTarget(): tf.Tensor2D {
-    return tf.clone(this.fitted().Zt);
+    return tf.tensor2d(this.kept("transformTarget").Zt.data, this.kept("transformTarget").Zt.shape);
   }
 
   /** The MMD² between the transformed domains (options as `tl.mmd`; default RBF, median heuristic). */
   async mmd(options?: MmdOptions): Promise<number> {
-    const { Zs, Zt } = this.fitted();
-    return mmd(Zs, Zt, options);
+    this.kept("mmd");
+    const Zs = this.transformSource(), Zt = this.transformTarget();
+    try {
+      return await mmd(Zs, Zt, options);
+    } finally {
+      tf.dispose([Zs, Zt]);
+    }
   }
 
-  /** Frees the transformed domains. */
-  dispose(): void {
-    tf.dispose([this.Zs, this.Zt].filter((t): t is tf.Tensor2D => t !== null));
+  /** Forgets the transformed domains (no tensors are held; kept for the contract). */
+  override dispose(): void {
     this.Zs = null;
     this.Zt = null;
   }
 
-  protected fitted(): { Zs: tf.Tensor2D; Zt: tf.Tensor2D } {
-    if (this.Zs === null || this.Zt === null) throw new Error(`${this.name}: call fit first`);
+  private kept(what: string): { Zs: KeptRows; Zt: KeptRows } {
+    if (this.Zs === null || this.Zt === null) throw this.notFitted(what);
     return { Zs: this.Zs, Zt: this.Zt };
   }
 
-  protected setResult(Zs: tf.Tensor2D, Zt: tf.Tensor2D): void {
-    this.dispose();
-    this.Zs = Zs;
-    this.Zt = Zt;
+  /** Keeps the transformed domains (read once, asynchronously) and disposes the tensors. */
+  protected async setResult(Zs: tf.Tensor2D, Zt: tf.Tensor2D): Promise<void> {
+    try {
+      const [zs, zt] = await readFloat32(Zs, Zt);
+      this.Zs = { data: Float32Array.from(zs), shape: [Zs.shape[0], Zs.shape[1]] };
+      this.Zt = { data: Float32Array.from(zt), shape: [Zt.shape[0], Zt.shape[1]] };
+    } finally {
+      tf.dispose([Zs, Zt]);
+    }
   }
 
   /** Train `learner` on the transformed source, label the transformed target. */
   protected async predictTarget(learner: LearnerOption | undefined, ys: Int32Array): Promise<Int32Array> {
-    const { Zs, Zt } = this.fitted();
-    const clf = makeLearner(learner);
-    await clf.fit(Zs, ys);
-    return clf.predict(Zt);
+    const Zs = this.transformSource(), Zt = this.transformTarget();
+    try {
+      const clf = makeLearner(learner);
+      await clf.fit(Zs, ys);
+      return await clf.predict(Zt);
+    } finally {
+      tf.dispose([Zs, Zt]);
+    }
   }
 }
 

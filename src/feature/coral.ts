@@ -4,6 +4,7 @@
  * to choose components from, no labels: the second-order statistics are matched exactly.
  */
 import * as tf from "@tensorflow/tfjs";
+import { AdaptData, readAdaptData } from "../adapter";
 import { dense } from "../linalg/dense";
 import { sqrtm } from "../linalg/sqrtm";
 import { symmetricEigen } from "../linalg/symmetricEigen";
@@ -99,7 +100,10 @@ export class CORAL extends FeatureAdapter {
     requirePositive("CORAL", "lambda", this.options.lambda);
   }
 
-  async fit(Xs: Matrix, Xt: Matrix): Promise<this> {
+  async fit(data: AdaptData): Promise<this>;
+  async fit(Xs: Matrix, Xt: Matrix): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    const { Xs, Xt } = readAdaptData("CORAL.fit", args, ["Xs", "Xt"], ["Xs", "Xt"]);
     const domains = checkDomains("CORAL.fit", Xs, Xt);
     const { lambda, seed } = this.options;
     try {
@@ -113,7 +117,7 @@ export class CORAL extends FeatureAdapter {
       white.dispose();
       whiten.dispose();
       colour.dispose();
-      this.setResult(Zs, tf.clone(domains.Xt));
+      await this.setResult(Zs, tf.clone(domains.Xt));
       return this;
     } finally {
       domains.release();
@@ -121,8 +125,11 @@ export class CORAL extends FeatureAdapter {
   }
 
   /** fit, then the base learner trained on the re-coloured source labels the target. */
-  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array> {
-    const { labels } = checkSourceLabels("CORAL.fitPredict", ys, rowCount(Xs, "Xs"));
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, Xt } = readAdaptData("CORAL.fitPredict", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
+    const { labels } = checkSourceLabels("CORAL.fitPredict", ys!, rowCount(Xs, "Xs"));
     await this.fit(Xs, Xt);
     return this.predictTarget(this.options.learner, labels);
   }

@@ -4,6 +4,7 @@
  * target's classes taken from pseudo-labels that the base learner refreshes every round.
  */
 import * as tf from "@tensorflow/tfjs";
+import { AdaptData, readAdaptData } from "../adapter";
 import { KernelKind, checkKernelKind } from "../kernels";
 import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
@@ -61,12 +62,15 @@ export class JDA extends FeatureAdapter {
     if (this.options.gamma !== undefined) requirePositive("JDA", "gamma", this.options.gamma);
   }
 
-  async fit(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<this> {
+  async fit(data: AdaptData): Promise<this>;
+  async fit(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    const { Xs, ys, Xt } = readAdaptData("JDA.fit", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
     const { kernel, dim, lambda, gamma, iterations, tol, seed, learner, landmarks, memoryLimit } = this.options;
     const domains = checkDomains("JDA.fit", Xs, Xt);
     try {
       const ns = domains.Xs.shape[0], nt = domains.Xt.shape[0], d = domains.Xs.shape[1];
-      const { labels, classes } = checkSourceLabels("JDA.fit", ys, ns);
+      const { labels, classes } = checkSourceLabels("JDA.fit", ys!, ns);
       checkDim("JDA.fit", dim, nt, kernel === "primal" ? d : ns + nt, kernel === "primal" ? "the features" : "the samples");
       this.plan = planKernel("JDA.fit", kernel, ns + nt, landmarks, memoryLimit);
       const X = stackUnitRows(domains.Xs, domains.Xt);
@@ -93,10 +97,10 @@ export class JDA extends FeatureAdapter {
           this.eigenvalues = sol.mu;
           const [Zs, Zt] = splitRows(sol.Z, ns);
           sol.Z.dispose();
-          this.setResult(Zs, Zt);
           const clf = makeLearner(learner);
           await clf.fit(Zs, labels);
           this.pseudoLabels.push(await clf.predict(Zt));
+          await this.setResult(Zs, Zt);
           const end = Date.now();
           this.roundSeconds.push((end - started) / 1000);
           this.roundProfile.push({ mmd: (solveStart - started) / 1000, solve: (learnerStart - solveStart) / 1000, learner: (end - learnerStart) / 1000, restarts: sol.iterations });
@@ -112,14 +116,17 @@ export class JDA extends FeatureAdapter {
   }
 
   /** fit; the last round's pseudo-labels are the prediction. */
-  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array> {
-    await this.fit(Xs, ys, Xt);
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, Xt } = readAdaptData("JDA.fitPredict", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
+    await this.fit(Xs, ys!, Xt);
     return this.pseudoLabels[this.pseudoLabels.length - 1];
   }
 
   /** Accuracy (0..1) of each round's pseudo-labels against the true target labels `yt`. */
   accuracyPerIteration(yt: Labels): number[] {
-    if (this.pseudoLabels.length === 0) throw new Error("JDA: call fit first");
+    if (this.pseudoLabels.length === 0) throw this.notFitted("accuracyPerIteration");
     return this.pseudoLabels.map((p) => accuracy(p, yt));
   }
 }

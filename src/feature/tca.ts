@@ -4,6 +4,7 @@
  * their variance — the lecture's feature-based method with MMD as the measure.
  */
 import * as tf from "@tensorflow/tfjs";
+import { AdaptData, readAdaptData } from "../adapter";
 import { KernelKind, checkKernelKind, kernelMatrix } from "../kernels";
 import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
@@ -134,7 +135,10 @@ export class TCA extends FeatureAdapter {
   }
 
   /** Learns the transfer components from both domains (no labels). */
-  async fit(Xs: Matrix, Xt: Matrix): Promise<this> {
+  async fit(data: AdaptData): Promise<this>;
+  async fit(Xs: Matrix, Xt: Matrix): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    const { Xs, Xt } = readAdaptData("TCA.fit", args, ["Xs", "Xt"], ["Xs", "Xt"]);
     const { kernel, dim, lambda, gamma, tol, seed, landmarks, memoryLimit } = this.options;
     const domains = checkDomains("TCA.fit", Xs, Xt);
     try {
@@ -156,7 +160,7 @@ export class TCA extends FeatureAdapter {
         sol.A.dispose();
         const [Zs, Zt] = splitRows(sol.Z, ns);
         sol.Z.dispose();
-        this.setResult(Zs, Zt);
+        await this.setResult(Zs, Zt);
       } finally {
         solver.dispose();
       }
@@ -167,8 +171,11 @@ export class TCA extends FeatureAdapter {
   }
 
   /** fit, then the base learner trained on the transformed source labels the transformed target. */
-  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array> {
-    const { labels } = checkSourceLabels("TCA.fitPredict", ys, rowCount(Xs, "Xs"));
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, Xt } = readAdaptData("TCA.fitPredict", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
+    const { labels } = checkSourceLabels("TCA.fitPredict", ys!, rowCount(Xs, "Xs"));
     await this.fit(Xs, Xt);
     return this.predictTarget(this.options.learner, labels);
   }

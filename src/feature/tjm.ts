@@ -5,6 +5,7 @@
  * irrelevant source samples to zero, i.e. turns those samples down.
  */
 import * as tf from "@tensorflow/tfjs";
+import { AdaptData, readAdaptData } from "../adapter";
 import { KernelKind, checkKernelKind } from "../kernels";
 import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
@@ -55,21 +56,27 @@ export class TJM extends FeatureAdapter {
   }
 
   /** The alternation, on both domains (no labels). */
-  async fit(Xs: Matrix, Xt: Matrix): Promise<this> {
+  async fit(data: AdaptData): Promise<this>;
+  async fit(Xs: Matrix, Xt: Matrix): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    const { Xs, Xt } = readAdaptData("TJM.fit", args, ["Xs", "Xt"], ["Xs", "Xt"]);
     await this.run(Xs, Xt, null);
     return this;
   }
 
   /** fit, labelling the target after every round (kept in `predictions`); returns the last round's labels. */
-  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array> {
-    const { labels } = checkSourceLabels("TJM.fitPredict", ys, rowCount(Xs, "Xs"));
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, Xt } = readAdaptData("TJM.fitPredict", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
+    const { labels } = checkSourceLabels("TJM.fitPredict", ys!, rowCount(Xs, "Xs"));
     await this.run(Xs, Xt, labels);
     return this.predictions[this.predictions.length - 1];
   }
 
   /** Accuracy (0..1) of each round's predictions (after `fitPredict`) against the true target labels. */
   accuracyPerIteration(yt: Labels): number[] {
-    if (this.predictions.length === 0) throw new Error("TJM: call fitPredict first");
+    if (this.predictions.length === 0) throw this.notFitted("accuracyPerIteration", "fitPredict");
     return this.predictions.map((p) => accuracy(p, yt));
   }
 
@@ -104,12 +111,12 @@ export class TJM extends FeatureAdapter {
           }
           const [Zs, Zt] = splitRows(sol.Z, ns);
           sol.Z.dispose();
-          this.setResult(Zs, Zt);
           if (labels !== null) {
             const clf = makeLearner(learner);
             await clf.fit(Zs, labels);
             this.predictions.push(await clf.predict(Zt));
           }
+          await this.setResult(Zs, Zt);
         }
       } finally {
         previous?.dispose();

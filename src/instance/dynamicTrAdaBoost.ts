@@ -69,12 +69,11 @@ export class DynamicTrAdaBoost extends TrAdaBoost {
     return targetGrowth;
   }
 
-  override async fit(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels): Promise<this> {
+  protected override async fitArrays(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels): Promise<void> {
     this.pooled = null;
     this.selection = null;
-    await super.fit(Xs, ys, XtLabelled, ytLabelled);
+    await super.fitArrays(Xs, ys, XtLabelled, ytLabelled);
     if (this.options.select === "cv") await this.crossValidate(Xs, ys, XtLabelled, ytLabelled);
-    return this;
   }
 
   /** Out-of-fold accuracy of the booster and of the pooled learner; refits the pooled one if it wins. */
@@ -142,8 +141,7 @@ export class DynamicTrAdaBoost extends TrAdaBoost {
     return this.pooled === null ? super.predict(X) : this.predictPooled(X, "X", "DynamicTrAdaBoost.predict");
   }
 
-  override async fitPredict(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels, XtTest: Matrix): Promise<Int32Array> {
-    await this.fit(Xs, ys, XtLabelled, ytLabelled);
+  protected override async labelTest(XtTest: Matrix): Promise<Int32Array> {
     return this.pooled === null ? this.vote(XtTest, "XtTest", "DynamicTrAdaBoost.fitPredict")
       : this.predictPooled(XtTest, "XtTest", "DynamicTrAdaBoost.fitPredict");
   }

@@ -8,6 +8,7 @@ import { Classifier } from "../classifiers/classifier";
 import { kernelMatrix, medianHeuristicGamma } from "../kernels";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
+import { InstanceWeighting } from "./weighting";
 import { LearnerOption, checkDomain, checkFeatures, checkLabels, singleLearner } from "./common";
 import { QPResult, solveBoxSumQP } from "../optim/qp";
 import { warnIfNotConverged } from "../errors";
@@ -141,15 +142,15 @@ export interface KMMFitInfo extends Omit<QPResult, "beta"> {
  * `await fit(Xs, Xt)` sets `weights` (Float64Array, one per source row); `fitPredict(Xs, ys, Xt)` then trains
  * the base learner (`learner`, default a weighted LogisticRegression) on the weighted source and labels Xt.
  */
-export class KMM {
+export class KMM extends InstanceWeighting {
+  protected readonly name = "KMM";
   readonly options: typeof DEFAULTS;
-  /** the source weights β after `fit` */
-  weights: Float64Array = new Float64Array(0);
   /** the RBF γ used by the last fit */
   gamma: number | undefined;
   fitInfo: KMMFitInfo | null = null;
 
   constructor(options?: KMMOptions) {
+    super();
     this.options = checkOptions("KMM", options, DEFAULTS);
     const o = this.options;
     if (!(o.B > 0)) throw new Error(`KMM: option "B" (the upper bound of every weight) must be > 0, got ${o.B}`);
@@ -161,8 +162,12 @@ export class KMM {
     if (o.learner !== undefined) singleLearner(o.learner, "KMM"); // fail early on a learner without weights
   }
 
-  /** Learn the source weights that match the target's kernel mean. */
-  async fit(Xs: Matrix, Xt: Matrix): Promise<this> {
+  protected get learner(): LearnerOption | undefined {
+    return this.options.learner;
+  }
+
+  /** The source weights β that match the target's kernel mean. */
+  protected async fitWeights(Xs: Matrix, Xt: Matrix): Promise<void> {
     const o = this.options;
     const started = Date.now();
     const terms = await kmmTerms(Xs, Xt, { kernel: o.kernel, gamma: o.gamma, seed: o.seed });
@@ -195,20 +200,5 @@ export class KMM {
       effectiveSampleSize: s2 > 0 ? (s * s) / s2 : 0,
       kernelMilliseconds,
     };
-    return this;
-  }
-
-  /** Fit the weights, train the base learner on the weighted source, and label the target rows. */
-  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array> {
-    const learner: Classifier = singleLearner(this.options.learner, "KMM");
-    const S = checkDomain(Xs, "Xs", "KMM.fitPredict");
-    try {
-      const labels = checkLabels(ys, S.t.shape[0], "ys", "Xs", "KMM.fitPredict");
-      await this.fit(S.t, Xt);
-      await learner.fit(S.t, labels, this.weights);
-      return await learner.predict(Xt);
-    } finally {
-      if (S.owned) S.t.dispose();
-    }
   }
 }
