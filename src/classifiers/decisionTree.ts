@@ -21,7 +21,7 @@ export interface DecisionTreeOptions {
   seed?: number;
 }
 
-const DEFAULTS = { maxDepth: 5, minSamplesLeaf: 1, maxFeatures: undefined as number | undefined, seed: 0 };
+export const DECISION_TREE_DEFAULTS = { maxDepth: 5, minSamplesLeaf: 1, maxFeatures: undefined as number | undefined, seed: 0 };
 
 /** One node of the fitted tree; leaves have feature −1. */
 export interface DecisionTreeNode {
@@ -51,7 +51,7 @@ export class DecisionTree implements Classifier {
   private features = 0;
 
   constructor(options?: DecisionTreeOptions, className = "DecisionTree") {
-    this.options = checkOptions(className, options, DEFAULTS);
+    this.options = checkOptions(className, options, DECISION_TREE_DEFAULTS);
     requireInteger(className, "maxDepth", this.options.maxDepth, 1);
     requireInteger(className, "minSamplesLeaf", this.options.minSamplesLeaf, 1);
     if (this.options.maxFeatures !== undefined) requireInteger(className, "maxFeatures", this.options.maxFeatures, 1);

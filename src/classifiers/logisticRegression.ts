@@ -23,7 +23,7 @@ export interface LogisticRegressionOptions {
   seed?: number;
 }
 
-const DEFAULTS = { lambda: 1e-2, maxIterations: 300, tolerance: 1e-4, fitIntercept: true, seed: 0 };
+export const LOGISTIC_REGRESSION_DEFAULTS = { lambda: 1e-2, maxIterations: 300, tolerance: 1e-4, fitIntercept: true, seed: 0 };
 
 /** How the last `fit` went. */
 export interface FitInfo {
@@ -57,7 +57,7 @@ export class LogisticRegression implements Classifier {
   private features = 0;
 
   constructor(options?: LogisticRegressionOptions) {
-    this.options = checkOptions("LogisticRegression", options, DEFAULTS);
+    this.options = checkOptions("LogisticRegression", options, LOGISTIC_REGRESSION_DEFAULTS);
     if (!(this.options.lambda >= 0)) throw new InvalidOptionError(`LogisticRegression: option "lambda" must be ≥ 0, got ${this.options.lambda}`);
     requireInteger("LogisticRegression", "maxIterations", this.options.maxIterations, 1);
     requirePositive("LogisticRegression", "tolerance", this.options.tolerance);

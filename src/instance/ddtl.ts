@@ -38,7 +38,7 @@ export interface DDTLOptions {
   seed?: number;
 }
 
-const DEFAULTS = {
+export const DDTL_DEFAULTS = {
   hidden: 64,
   code: 16,
   rounds: 8,
@@ -124,7 +124,7 @@ function variableOf(t: tf.Tensor): tf.Variable {
  */
 export class DDTL extends BaseAdapter {
   protected readonly name = "DDTL";
-  readonly options: typeof DEFAULTS;
+  readonly options: typeof DDTL_DEFAULTS;
   classes: Int32Array = new Int32Array(0);
   history: DDTLRound[] = [];
   private weights: tf.Variable[] = [];
@@ -132,7 +132,7 @@ export class DDTL extends BaseAdapter {
 
   constructor(options?: DDTLOptions) {
     super();
-    this.options = checkOptions("DDTL", options, DEFAULTS);
+    this.options = checkOptions("DDTL", options, DDTL_DEFAULTS);
     const o = this.options;
     for (const key of ["hidden", "code", "rounds", "epochs"] as const) requireInteger("DDTL", key, o[key], 1);
     for (const key of ["learningRate", "lambdaSource", "lambdaIntermediate"] as const) requirePositive("DDTL", key, o[key]);

@@ -29,7 +29,7 @@ export interface KLIEPOptions {
   seed?: number;
 }
 
-const DEFAULTS = {
+export const KLIEP_DEFAULTS = {
   centers: 100,
   gamma: undefined as number | undefined,
   gammas: undefined as number[] | undefined,
@@ -94,14 +94,14 @@ function fitAlpha(A: Float64Array, m: number, c: number, b: Float64Array, iterat
  */
 export class KLIEP extends InstanceWeighting {
   protected readonly name = "KLIEP";
-  readonly options: typeof DEFAULTS;
+  readonly options: typeof KLIEP_DEFAULTS;
   /** the γ used (chosen by cross-validation when `gammas` was given) and each candidate's held-out score */
   gamma: number | undefined;
   crossValidation: { gamma: number; score: number }[] = [];
 
   constructor(options?: KLIEPOptions) {
     super();
-    this.options = checkOptions("KLIEP", options, DEFAULTS);
+    this.options = checkOptions("KLIEP", options, KLIEP_DEFAULTS);
     const o = this.options;
     requireInteger("KLIEP", "centers", o.centers, 1);
     requireInteger("KLIEP", "folds", o.folds, 2);

@@ -32,7 +32,7 @@ export interface KMMOptions {
   seed?: number;
 }
 
-const DEFAULTS = {
+export const KMM_DEFAULTS = {
   B: 1000,
   epsilon: undefined as number | undefined,
   kernel: "rbf" as "rbf" | "linear",
@@ -144,14 +144,14 @@ export interface KMMFitInfo extends Omit<QPResult, "beta"> {
  */
 export class KMM extends InstanceWeighting {
   protected readonly name = "KMM";
-  readonly options: typeof DEFAULTS;
+  readonly options: typeof KMM_DEFAULTS;
   /** the RBF γ used by the last fit */
   gamma: number | undefined;
   fitInfo: KMMFitInfo | null = null;
 
   constructor(options?: KMMOptions) {
     super();
-    this.options = checkOptions("KMM", options, DEFAULTS);
+    this.options = checkOptions("KMM", options, KMM_DEFAULTS);
     const o = this.options;
     if (!(o.B > 0)) throw new Error(`KMM: option "B" (the upper bound of every weight) must be > 0, got ${o.B}`);
     if (o.epsilon !== undefined && !(o.epsilon >= 0)) throw new Error(`KMM: option "epsilon" must be ≥ 0, got ${o.epsilon}`);

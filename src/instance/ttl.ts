@@ -71,7 +71,7 @@ export interface TTLOptions {
   seed?: number;
 }
 
-const DEFAULTS = { clusters: 10, iterations: 100, distance: "mmd" as DomainDistance, seed: 0 };
+export const TTL_DEFAULTS = { clusters: 10, iterations: 100, distance: "mmd" as DomainDistance, seed: 0 };
 
 const EPS = 1e-12;
 
@@ -113,7 +113,7 @@ interface Term {
  */
 export class TTL extends BaseAdapter {
   protected readonly name = "TTL";
-  readonly options: typeof DEFAULTS;
+  readonly options: typeof TTL_DEFAULTS;
   /** the candidates' scores, best first, and the chosen one's index */
   ranking: IntermediateScore[] = [];
   selected = -1;
@@ -125,7 +125,7 @@ export class TTL extends BaseAdapter {
 
   constructor(options?: TTLOptions) {
     super();
-    this.options = checkOptions("TTL", options, DEFAULTS);
+    this.options = checkOptions("TTL", options, TTL_DEFAULTS);
     const o = this.options;
     requireInteger("TTL", "clusters", o.clusters, 1);
     requireInteger("TTL", "iterations", o.iterations, 1);

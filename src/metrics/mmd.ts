@@ -23,7 +23,7 @@ export interface MmdOptions {
   blockSize?: number;
 }
 
-const DEFAULTS = {
+export const MMD_DEFAULTS = {
   kernel: "rbf" as "linear" | "rbf",
   gamma: undefined as number | undefined,
   bandwidths: [0.25, 0.5, 1, 2, 4] as number[],
@@ -48,7 +48,7 @@ const DEFAULTS = {
  * pairs and 1/m², 1/n². Kernel blocks are computed on the TF backend; block row sums are added in float64.
  */
 export async function mmd(Xs: Matrix, Xt: Matrix, options?: MmdOptions): Promise<number> {
-  const opts = checkOptions("mmd", options, DEFAULTS);
+  const opts = checkOptions("mmd", options, MMD_DEFAULTS);
   const kernel = checkKernelKind(opts.kernel, "mmd: kernel");
   if (kernel === "primal") throw new Error('mmd: kernel must be "linear" or "rbf", got "primal"');
   const biased = opts.biased ?? kernel === "linear";

@@ -19,6 +19,8 @@ export interface ProxyADistanceOptions {
   maxIterations?: number;
 }
 
+export const PROXY_A_DISTANCE_DEFAULTS = { seed: 0, testFraction: 0.5, lambda: 1e-2, maxIterations: 300 };
+
 /**
  * PAD = 2(1 − 2ε), clipped to [0, 2], where ε is the held-out error of a logistic regression trained to label
  * rows as source (0) or target (1). Balanced: the larger domain is subsampled (seeded) to the smaller one's size,
@@ -26,7 +28,7 @@ export interface ProxyADistanceOptions {
  * Each domain is split the same way: `testFraction` of its rows for the test, the rest for training.
  */
 export async function proxyADistance(Xs: Matrix, Xt: Matrix, options?: ProxyADistanceOptions): Promise<number> {
-  const opts = checkOptions("proxyADistance", options, { seed: 0, testFraction: 0.5, lambda: 1e-2, maxIterations: 300 });
+  const opts = checkOptions("proxyADistance", options, PROXY_A_DISTANCE_DEFAULTS);
   if (!(opts.testFraction > 0 && opts.testFraction < 1)) {
     throw new Error(`proxyADistance: option "testFraction" must be in (0, 1), got ${opts.testFraction}`);
   }

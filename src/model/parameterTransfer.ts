@@ -35,7 +35,7 @@ export interface ParameterTransferOptions {
   seed?: number;
 }
 
-const DEFAULTS = { lambda: 1, sourceLambda: 1e-2, maxIterations: 300, tolerance: 1e-4, seed: 0 };
+export const PARAMETER_TRANSFER_DEFAULTS = { lambda: 1, sourceLambda: 1e-2, maxIterations: 300, tolerance: 1e-4, seed: 0 };
 
 /** The transferred parameters: a fitted linear softmax model (a LogisticRegression has exactly these fields). */
 export interface SourceParameters {
@@ -48,7 +48,7 @@ export interface SourceParameters {
 
 export class ParameterTransfer extends BaseAdapter {
   protected readonly name = "ParameterTransfer";
-  readonly options: typeof DEFAULTS;
+  readonly options: typeof PARAMETER_TRANSFER_DEFAULTS;
   /** the target's classes (ascending), weights (features × classes, row-major) and intercepts, after fit */
   classes: Int32Array = new Int32Array(0);
   coef: Float32Array = new Float32Array(0);
@@ -59,7 +59,7 @@ export class ParameterTransfer extends BaseAdapter {
 
   constructor(options?: ParameterTransferOptions) {
     super();
-    this.options = checkOptions("ParameterTransfer", options, DEFAULTS);
+    this.options = checkOptions("ParameterTransfer", options, PARAMETER_TRANSFER_DEFAULTS);
     if (!(this.options.lambda >= 0)) throw new InvalidOptionError(`ParameterTransfer: option "lambda" must be ≥ 0, got ${this.options.lambda}`);
     if (!(this.options.sourceLambda >= 0)) throw new InvalidOptionError(`ParameterTransfer: option "sourceLambda" must be ≥ 0, got ${this.options.sourceLambda}`);
     requireInteger("ParameterTransfer", "maxIterations", this.options.maxIterations, 1);

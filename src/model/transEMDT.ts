@@ -59,7 +59,7 @@ export interface TransEMDTOptions {
 
 export type ThresholdUpdate = (leftValues: number[], rightValues: number[], oldThreshold: number) => number;
 
-const DEFAULTS = {
+export const TRANSEMDT_DEFAULTS = {
   maxDepth: 6, minSamplesLeaf: 5, iterations: 10, kmeansIterations: 1, confidence: 0.6, rule: "agreement" as ConfidenceRule,
   margin: 0.7, space: "weighted" as ClusterSpace, minSamples: 3, sideShare: 0.75, maxShift: 0.5, relabelLeaves: true,
   thresholdUpdate: adaptThreshold as ThresholdUpdate, seed: 0,
@@ -91,7 +91,7 @@ export interface ThresholdShift {
 
 export class TransEMDT extends BaseAdapter {
   protected readonly name = "TransEMDT";
-  readonly options: typeof DEFAULTS;
+  readonly options: typeof TRANSEMDT_DEFAULTS;
   /** the tree grown on the source, untouched */
   sourceTree: AdaptiveTree | null = null;
   /** the tree adapted to the target */
@@ -101,7 +101,7 @@ export class TransEMDT extends BaseAdapter {
 
   constructor(options?: TransEMDTOptions) {
     super();
-    this.options = checkOptions("TransEMDT", options, DEFAULTS);
+    this.options = checkOptions("TransEMDT", options, TRANSEMDT_DEFAULTS);
     const o = this.options;
     requireInteger("TransEMDT", "iterations", o.iterations, 0);
     requireInteger("TransEMDT", "kmeansIterations", o.kmeansIterations, 1);
