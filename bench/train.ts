@@ -39,9 +39,9 @@ const batchSize = Number(flag("batch", "32"));
 for (const b of backends) if (!(tl.BACKENDS as readonly string[]).includes(b)) throw new Error(`--backends: unknown backend "${b}"; valid: ${tl.BACKENDS.join(", ")}`);
 
 const NETS: Record<string, { spec: NetworkSpec; what: string }> = {
-  convnet06: { spec: tl.deep.yosinskiSpec(5), what: "notebook 06 convnet, 14×14×1, conv8·conv8·conv16·dense64·dense64·5" },
-  convnet07: { spec: tl.deep.yosinskiSpec(10, { size: 16 }), what: "the same convnet on 16×16×1, 10 classes" },
-  mlp07: { spec: tl.deep.mlpSpec(256, [256, 128], 10), what: "MLP 256·256·128·10 (16×16 inputs)" },
+  convnet06: { spec: tl.yosinskiSpec(5), what: "notebook 06 convnet, 14×14×1, conv8·conv8·conv16·dense64·dense64·5" },
+  convnet07: { spec: tl.yosinskiSpec(10, { size: 16 }), what: "the same convnet on 16×16×1, 10 classes" },
+  mlp07: { spec: tl.mlpSpec(256, [256, 128], 10), what: "MLP 256·256·128·10 (16×16 inputs)" },
 };
 const nets = flag("nets", Object.keys(NETS).join(",")).split(",");
 for (const n of nets) if (!NETS[n]) throw new Error(`--nets: unknown network "${n}"; valid: ${Object.keys(NETS).join(", ")}`);
@@ -111,9 +111,9 @@ async function main(): Promise<void> {
       const { spec } = NETS[name];
       const n = b === "cpu" ? Math.min(cpuSamples, samples) : samples;
       const { X, y } = data(spec, n);
-      const net = new tl.deep.Network(spec, 1);
-      await tl.deep.train(net, { X: X.slice(0, Math.min(n, 4 * batchSize)), y: y.slice(0, Math.min(n, 4 * batchSize)) }, { epochs: 1, batchSize }); // warm-up: kernels compiled, buffers allocated
-      const r = await tl.deep.train(net, { X, y }, { epochs, batchSize, seed: 1 });
+      const net = new tl.Network(spec, 1);
+      await tl.train(net, { X: X.slice(0, Math.min(n, 4 * batchSize)), y: y.slice(0, Math.min(n, 4 * batchSize)) }, { epochs: 1, batchSize }); // warm-up: kernels compiled, buffers allocated
+      const r = await tl.train(net, { X, y }, { epochs, batchSize, seed: 1 });
       rows.push({ backend: b, device: choice.description, net: name, samples: r.samples, samplesPerSec: r.samplesPerSec, secondsPerEpoch: r.seconds / epochs });
       log(`${b.padEnd(10)} ${name.padEnd(10)} ${r.samplesPerSec.toFixed(0).padStart(8)} samples/s  (${(r.seconds / epochs).toFixed(2)} s/epoch of ${n})`);
       net.dispose();
