@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, requireInteger } from "../options";
 import { Random } from "../random";
-import { Labels, Matrix, assertFinite, disposeIfCreated, toTensor2D } from "../tensor";
+import { Labels, Matrix, assertFinite, disposeIfCreated, toTensor2D, checkFinite } from "../tensor";
 import { Classifier, checkLabelCount, checkSampleWeight, encodeLabels } from "./classifier";
 import { InvalidOptionError, NotFittedError, ShapeMismatchError } from "../errors";
 
@@ -90,6 +90,7 @@ export class DecisionTree implements Classifier {
       }
       n = Xt.shape[0];
       data = await Xt.data();
+      checkFinite(data, Xt, "X", `${this.constructor.name}.predict`); // a NaN row would still reach a leaf
     } finally {
       disposeIfCreated(Xt, X);
     }

@@ -134,16 +134,16 @@ export class LogisticRegression implements Classifier {
   }
 
   /** W·x + b for each row (n × classes); the caller disposes. */
-  private logits(X: Matrix): tf.Tensor2D {
+  private async logits(X: Matrix, where: string): Promise<tf.Tensor2D> {
     if (this.fitInfo === null) throw new NotFittedError("LogisticRegression: call fit(X, y) before predict");
-    return linearLogits({ coef: this.coef, intercept: this.intercept, features: this.features, classes: this.classes }, X, (got) => `LogisticRegression.predict: X has ${got} features but the training data had ${this.features}`);
+    return linearLogits({ coef: this.coef, intercept: this.intercept, features: this.features, classes: this.classes }, X, (got) => `LogisticRegression.predict: X has ${got} features but the training data had ${this.features}`, where);
   }
 
   async predictProba(X: Matrix): Promise<tf.Tensor2D> {
-    return softmaxProbabilities(this.logits(X));
+    return softmaxProbabilities(await this.logits(X, "LogisticRegression.predictProba"));
   }
 
   async predict(X: Matrix): Promise<Int32Array> {
-    return labelsOfLargest(this.logits(X), this.classes);
+    return labelsOfLargest(await this.logits(X, "LogisticRegression.predict"), this.classes);
   }
 }

@@ -4,12 +4,13 @@
  * the base learner (1-NN by default, as the papers) on the transformed source and label the transformed target.
  */
 import * as tf from "@tensorflow/tfjs";
-import { Classifier, LearnerOption, encodeLabels } from "../classifiers/classifier";
+import { Classifier, LearnerOption, requireTwoClasses } from "../classifiers/classifier";
 import { OneNearestNeighbor } from "../classifiers/nearestNeighbor";
 import { mmd, MmdOptions } from "../metrics/mmd";
 import { requireInteger, requirePositive } from "../options";
 import { Labels, Matrix, assertFinite, disposeIfCreated, readFloat32, toLabels, toTensor2D } from "../tensor";
 import { BaseAdapter } from "../adapter";
+import { InvalidOptionError } from "../errors";
 
 export type { LearnerOption };
 
@@ -89,11 +90,7 @@ export function checkSourceLabels(where: string, ys: Labels, rows: number): { la
   if (ys === undefined || ys === null) throw new Error(`${where}: ys (the source labels) is missing`);
   const labels = toLabels(ys, "ys");
   if (labels.length !== rows) throw new Error(`${where}: ys has ${labels.length} labels but Xs has ${rows} rows; give one label per source sample`);
-  const { classes } = encodeLabels(labels, "ys");
-  if (classes.length < 2) {
-    throw new Error(`${where}: ys has a single class (${classes[0]}); a classifier needs at least two classes in the source labels`);
-  }
-  return { labels, classes };
+  return { labels, classes: requireTwoClasses(labels, "ys", where) };
 }
 
 /** The checks of `dim` and `lambda` that TCA, JDA and TJM share. */
@@ -105,8 +102,10 @@ export function checkComponentOptions(where: string, dim: number, lambda: number
 
 /** dim must not exceed the target sample count nor the size of the space the components live in. */
 export function checkDim(where: string, dim: number, nt: number, p: number, space: string): void {
-  if (dim > nt) throw new Error(`${where}: dim = ${dim} but Xt has only ${nt} samples (rows); use dim ≤ ${nt}`);
-  if (dim > p) throw new Error(`${where}: dim = ${dim} but the components live in a ${p}-dimensional space (${space}); use dim ≤ ${p}`);
+  // the default dim (30) exceeds small data sets' sizes: say that it was the default, and what to pass
+  const which = dim === ITERATIVE_COMPONENT_DEFAULTS.dim ? `dim = ${dim} (the default)` : `dim = ${dim}`;
+  if (dim > nt) throw new InvalidOptionError(`${where}: ${which} but Xt has only ${nt} samples (rows); pass { dim: ${Math.min(nt, p)} } or less`);
+  if (dim > p) throw new InvalidOptionError(`${where}: ${which} but the components live in a ${p}-dimensional space (${space}); pass { dim: ${p} } or less`);
 }
 
 /** A fitted domain kept on the JS side (so a fitted method holds no tensor memory). */

@@ -61,9 +61,8 @@ export interface KMMTerms {
  * K, κ and the target constant for `kernel` (γ defaults to the median heuristic on Xs ∪ Xt). With them
  * MMD²(β) = ‖(1/n_s)Σβᵢφ(xᵢ) − (1/n_t)Σφ(x'ⱼ)‖² = (βᵀKβ − 2κᵀβ)/n_s² + targetMeanKernel.
  */
-export async function kmmTerms(Xs: Matrix, Xt: Matrix, options: { kernel?: "rbf" | "linear"; gamma?: number; seed?: number } = {}): Promise<KMMTerms> {
-  const opts = checkOptions("kmmTerms", options, { kernel: "rbf" as "rbf" | "linear", gamma: undefined as number | undefined, seed: 0 });
-  const where = "kmmTerms";
+export async function kmmTerms(Xs: Matrix, Xt: Matrix, options: { kernel?: "rbf" | "linear"; gamma?: number; seed?: number } = {}, where = "kmmTerms"): Promise<KMMTerms> {
+  const opts = checkOptions(where, options, { kernel: "rbf" as "rbf" | "linear", gamma: undefined as number | undefined, seed: 0 });
   if (opts.kernel !== "rbf" && opts.kernel !== "linear") throw new Error(`${where}: option "kernel" must be "rbf" or "linear", got ${JSON.stringify(opts.kernel)}`);
   const S = checkDomain(Xs, "Xs", where);
   let T: { t: tf.Tensor2D; owned: boolean } | null = null;
@@ -170,7 +169,7 @@ export class KMM extends InstanceWeighting {
   protected async fitWeights(Xs: Matrix, Xt: Matrix): Promise<void> {
     const o = this.options;
     const started = Date.now();
-    const terms = await kmmTerms(Xs, Xt, { kernel: o.kernel, gamma: o.gamma, seed: o.seed });
+    const terms = await kmmTerms(Xs, Xt, { kernel: o.kernel, gamma: o.gamma, seed: o.seed }, "KMM.fit");
     const kernelMilliseconds = Date.now() - started;
     const ns = terms.ns;
     const epsilon = o.epsilon ?? (Math.sqrt(ns) - 1) / Math.sqrt(ns);

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { AdaptData, BaseAdapter, readAdaptData } from "../adapter";
+import { requireTwoClasses } from "../classifiers/classifier";
 import { Classifier } from "../classifiers/classifier";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
@@ -145,7 +146,7 @@ export class TrAdaBoost extends BaseAdapter {
       const labelsS = checkLabels(ys, ns, "ys", "Xs", where);
       const labelsT = checkLabels(ytLabelled, nt, "ytLabelled", "XtLabelled", where);
       checkKnownClasses(labelsT, labelsS, "ytLabelled", "ys (the source labels)", where);
-      this.classes = Int32Array.from(new Set(labelsS)).sort();
+      this.classes = requireTwoClasses(labelsS, "ys", where);
       this.features = S.t.shape[1];
       const K = this.classes.length;
       const column = new Map<number, number>();

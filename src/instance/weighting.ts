@@ -4,7 +4,7 @@
  * which `predict(X)` then uses for any rows.
  */
 import { AdaptData, BaseAdapter, isAdaptData, readAdaptData } from "../adapter";
-import { Classifier, LearnerOption } from "../classifiers/classifier";
+import { Classifier, LearnerOption, requireTwoClasses } from "../classifiers/classifier";
 import { Labels, Matrix } from "../tensor";
 import { checkDomain, checkLabels, singleLearner } from "./common";
 
@@ -55,6 +55,7 @@ export abstract class InstanceWeighting extends BaseAdapter {
     const S = checkDomain(Xs, "Xs", where);
     try {
       const labels = checkLabels(ys, S.t.shape[0], "ys", "Xs", where);
+      requireTwoClasses(labels, "ys", where);
       await this.fitWeights(S.t, Xt);
       await learner.fit(S.t, labels, this.weights);
       this.model = learner;

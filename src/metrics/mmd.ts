@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkKernelKind, medianHeuristicGammaAsync } from "../kernels";
 import { checkOptions, requireInteger, requirePositive } from "../options";
-import { Matrix, disposeIfCreated, readFloat32, toTensor2D } from "../tensor";
+import { Matrix, disposeIfCreated, readFloat32, toTensor2D, assertFiniteAsync } from "../tensor";
 
 export interface MmdOptions {
   /** "rbf" (default) or "linear" */
@@ -57,6 +57,8 @@ export async function mmd(Xs: Matrix, Xt: Matrix, options?: MmdOptions): Promise
   try {
     const [m, d] = A.shape;
     const n = B.shape[0];
+    await assertFiniteAsync(A, "Xs", "mmd");
+    await assertFiniteAsync(B, "Xt", "mmd");
     if (B.shape[1] !== d) throw new Error(`mmd: Xt has ${B.shape[1]} features (columns) but Xs has ${d}; they must match`);
     if (!biased && (m < 2 || n < 2)) throw new Error(`mmd: the unbiased estimate needs at least 2 rows in Xs and in Xt, got ${m} and ${n}`);
     if (kernel === "linear") return await linearMmd(A, B, biased);

@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { LogisticRegression } from "../classifiers/logisticRegression";
 import { checkOptions, requireInteger } from "../options";
 import { Random } from "../random";
-import { Matrix, disposeIfCreated, toTensor2D } from "../tensor";
+import { Matrix, disposeIfCreated, toTensor2D, assertFiniteAsync } from "../tensor";
 
 export interface ProxyADistanceOptions {
   /** seed of the subsample and the train/test split; default 0 */
@@ -38,6 +38,8 @@ export async function proxyADistance(Xs: Matrix, Xt: Matrix, options?: ProxyADis
   let parts: tf.Tensor2D[] = [];
   try {
     if (A.shape[1] !== B.shape[1]) throw new Error(`proxyADistance: Xt has ${B.shape[1]} features (columns) but Xs has ${A.shape[1]}; they must match`);
+    await assertFiniteAsync(A, "Xs", "proxyADistance");
+    await assertFiniteAsync(B, "Xt", "proxyADistance");
     const m = Math.min(A.shape[0], B.shape[0]);
     if (m < 2) throw new Error(`proxyADistance: each domain needs at least 2 rows, got ${A.shape[0]} and ${B.shape[0]}`);
     const nTest = Math.min(m - 1, Math.max(1, Math.round(m * opts.testFraction)));

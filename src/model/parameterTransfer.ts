@@ -173,18 +173,18 @@ export class ParameterTransfer extends BaseAdapter {
     return this.predict(test!);
   }
 
-  private logits(X: Matrix): tf.Tensor2D {
+  private async logits(X: Matrix, where: string): Promise<tf.Tensor2D> {
     if (this.classes.length === 0) throw this.notFitted("predict");
-    return linearLogits({ coef: this.coef, intercept: this.intercept, features: this.features, classes: this.classes }, X, (got) => `ParameterTransfer.predict: X has ${got} features but the model has ${this.features}`);
+    return linearLogits({ coef: this.coef, intercept: this.intercept, features: this.features, classes: this.classes }, X, (got) => `ParameterTransfer.predict: X has ${got} features but the model has ${this.features}`, where);
   }
 
   /** Class probabilities (columns: `classes`); the caller disposes. */
   async predictProba(X: Matrix): Promise<tf.Tensor2D> {
-    return softmaxProbabilities(this.logits(X));
+    return softmaxProbabilities(await this.logits(X, "ParameterTransfer.predictProba"));
   }
 
   async predict(X: Matrix): Promise<Int32Array> {
-    return labelsOfLargest(this.logits(X), this.classes);
+    return labelsOfLargest(await this.logits(X, "ParameterTransfer.predict"), this.classes);
   }
 
   /** ‖W − W_s‖_F / ‖W_s‖_F for the classes both share: how far the target moved from the source's parameters. */

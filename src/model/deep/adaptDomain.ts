@@ -8,9 +8,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { AdaptData, BaseAdapter, readAdaptData } from "../../adapter";
+import { requireTwoClasses } from "../../classifiers/classifier";
 import { Random } from "../../random";
 import { checkOptions, requireInteger, requirePositive } from "../../options";
-import { Labels, Matrix, disposeIfCreated, readFloat32, toLabelsAsync, toTensor2D } from "../../tensor";
+import { Labels, Matrix, assertFiniteAsync, disposeIfCreated, readFloat32, toLabelsAsync, toTensor2D } from "../../tensor";
 import { Network, mlpSpec } from "./network";
 import { featuresAt, train, type BatchInfo, type EpochStats } from "./train";
 import { InvalidOptionError, NotFittedError, ShapeMismatchError } from "../../errors";
@@ -139,8 +140,7 @@ export abstract class DeepAdapter extends BaseAdapter {
       const labels = await toLabelsAsync(ys, "ys");
       if (labels.length !== S.shape[0]) throw new ShapeMismatchError(`${this.name}.fit: ys has ${labels.length} labels for ${S.shape[0]} samples in Xs`);
       if (S.shape[1] !== T.shape[1]) throw new ShapeMismatchError(`${this.name}.fit: Xs has ${S.shape[1]} features, Xt has ${T.shape[1]}`);
-      this.classValues = Int32Array.from(new Set(labels)).sort();
-      if (this.classValues.length < 2) throw new Error(`${this.name}.fit: ys must hold at least two classes, got only ${this.classValues[0]}`);
+      this.classValues = requireTwoClasses(labels, "ys", `${this.name}.fit`);
       const index = new Map(Array.from(this.classValues, (c, i) => [c, i]));
       this.dispose();
       const net = new Network(mlpSpec(S.shape[1], this.o.hidden, this.classValues.length), this.o.seed);
@@ -199,6 +199,7 @@ export abstract class DeepAdapter extends BaseAdapter {
     const net = this.trained("predict");
     const Xt = toTensor2D(X);
     try {
+      await assertFiniteAsync(Xt, "X", `${this.name}.predict`); // a NaN row would still get a label
       return Int32Array.from(await net.predict(Xt), (i) => this.classValues[i]);
     } finally {
       disposeIfCreated(Xt, X);
