@@ -9,6 +9,9 @@ import { OneNearestNeighbor } from "../classifiers/nearestNeighbor";
 import { mmd, MmdOptions } from "../metrics/mmd";
 import { requireInteger, requirePositive } from "../options";
 import { Labels, Matrix, assertFinite, disposeIfCreated, readFloat32, toLabels, toTensor2D } from "../tensor";
+import { KernelKind, kernelMatrix } from "../kernels";
+import { unitRows } from "./transferComponents";
+import { ShapeMismatchError, TransferlabError } from "../errors";
 import { BaseAdapter } from "../adapter";
 import { InvalidOptionError } from "../errors";
 
@@ -108,6 +111,22 @@ export function checkDim(where: string, dim: number, nt: number, p: number, spac
   if (dim > p) throw new InvalidOptionError(`${where}: ${which} but the components live in a ${p}-dimensional space (${space}); pass { dim: ${p} } or less`);
 }
 
+/**
+ * What `transform` needs to embed new rows the way the training rows were: the components A (p × dim) and,
+ * for a kernel, the stacked unit-length training rows (n × d) the kernel is taken against. Kept as arrays.
+ */
+export interface Projection {
+  kernel: KernelKind;
+  gamma: number | undefined;
+  /** stacked unit-length training rows (kernels only) */
+  train: Float32Array | null;
+  n: number;
+  d: number;
+  A: Float32Array;
+  p: number;
+  dim: number;
+}
+
 /** A fitted domain kept on the JS side (so a fitted method holds no tensor memory). */
 interface KeptRows {
   data: Float32Array;
@@ -122,6 +141,78 @@ interface KeptRows {
 export abstract class FeatureAdapter extends BaseAdapter {
   private Zs: KeptRows | null = null;
   private Zt: KeptRows | null = null;
+  /** how new rows are embedded (null: not fitted, or fitted a way that cannot embed new rows) */
+  protected projection: Projection | null = null;
+  /** why `transform` is unavailable after this fit (e.g. landmarks), or null */
+  protected noTransform: string | null = null;
+  /** the source labels of the last fit that had them, for `predict` */
+  protected sourceLabels: Int32Array | null = null;
+  private model: Classifier | null = null;
+
+  /**
+   * New rows of either domain embedded as the training rows were (unit length, through the kernel against the
+   * training rows for "linear" / "rbf", projected on the components, unit length): held-out evaluation.
+   * A tensor the caller disposes.
+   */
+  transform(X: Matrix): tf.Tensor2D {
+    const pr = this.projection;
+    if (pr === null) {
+      if (this.noTransform !== null) throw new TransferlabError(`${this.name}.transform: ${this.noTransform}`);
+      throw this.notFitted("transform");
+    }
+    const T = toTensor2D(X, "X");
+    try {
+      if (T.shape[1] !== pr.d) throw new ShapeMismatchError(`${this.name}.transform: X has ${T.shape[1]} features but the training rows had ${pr.d}`);
+      assertFinite(T, "X", `${this.name}.transform`);
+      return tf.tidy(() => {
+        const U = unitRows(T);
+        const Phi = pr.kernel === "primal" ? U : kernelMatrix(pr.kernel, U, tf.tensor2d(pr.train!, [pr.n, pr.d]), { gamma: pr.gamma });
+        return unitRows(tf.matMul(Phi, tf.tensor2d(pr.A, [pr.p, pr.dim])));
+      });
+    } finally {
+      disposeIfCreated(T, X);
+    }
+  }
+
+  /** Labels of new rows: the base learner, trained on the transformed source, on `transform(X)`. */
+  async predict(X: Matrix): Promise<Int32Array> {
+    if (this.sourceLabels === null) {
+      if (this.projection === null) throw this.notFitted("predict");
+      throw this.notFitted("predict", "fit with source labels (data.source.y), or fitPredict,");
+    }
+    const Z = this.transform(X);
+    try {
+      if (this.model === null) {
+        const Zs = this.transformSource();
+        try {
+          this.model = await makeLearner(this.learnerOption()).fit(Zs, this.sourceLabels);
+        } finally {
+          Zs.dispose();
+        }
+      }
+      return await this.model.predict(Z);
+    } finally {
+      Z.dispose();
+    }
+  }
+
+  /** the `learner` option */
+  protected abstract learnerOption(): LearnerOption | undefined;
+
+  /** Keeps what `transform` needs: the components A (read, then disposed by the caller) and the training rows. */
+  protected async keepProjection(plan: { mode: string }, kernel: KernelKind, gamma: number | undefined, X: tf.Tensor2D, A: tf.Tensor2D): Promise<void> {
+    this.model = null;
+    if (plan.mode === "landmarks") {
+      this.projection = null;
+      this.noTransform = "not available after a fit with landmarks (the Nyström map of new rows is not kept); fit with landmarks: 0";
+      return;
+    }
+    const [n, d] = X.shape;
+    const [p, dim] = A.shape;
+    const [a, x] = await readFloat32(A, X);
+    this.projection = { kernel, gamma, train: kernel === "primal" ? null : Float32Array.from(x), n, d, A: Float32Array.from(a), p, dim };
+    this.noTransform = null;
+  }
 
   /** The transformed source samples (ns × dim), a tensor the caller disposes. */
   transformSource(): tf.Tensor2D {
@@ -148,6 +239,9 @@ export abstract class FeatureAdapter extends BaseAdapter {
   override dispose(): void {
     this.Zs = null;
     this.Zt = null;
+    this.projection = null;
+    this.sourceLabels = null;
+    this.model = null;
   }
 
   private kept(what: string): { Zs: KeptRows; Zt: KeptRows } {

@@ -4,12 +4,13 @@
  * to choose components from, no labels: the second-order statistics are matched exactly.
  */
 import * as tf from "@tensorflow/tfjs";
-import { AdaptData, readAdaptData } from "../adapter";
+import { AdaptData, isAdaptData, readAdaptData } from "../adapter";
+import { ShapeMismatchError } from "../errors";
 import { dense } from "../linalg/dense";
 import { sqrtm } from "../linalg/sqrtm";
 import { symmetricEigen } from "../linalg/symmetricEigen";
 import { checkOptions, requirePositive } from "../options";
-import { Labels, Matrix } from "../tensor";
+import { Labels, Matrix, assertFinite, disposeIfCreated, toTensor2D } from "../tensor";
 import { FeatureAdapter, LearnerOption, checkDomains, checkSourceLabels, rowCount } from "./adapter";
 
 export interface CORALOptions {
@@ -100,10 +101,36 @@ export class CORAL extends FeatureAdapter {
     requirePositive("CORAL", "lambda", this.options.lambda);
   }
 
+  protected learnerOption(): LearnerOption | undefined {
+    return this.options.learner;
+  }
+
+  /** New target rows as they are: CORAL re-colours the source and leaves the target unchanged. A new tensor. */
+  override transform(X: Matrix): tf.Tensor2D {
+    const shape = this.transformTargetShape();
+    const T = toTensor2D(X, "X");
+    try {
+      if (T.shape[1] !== shape) throw new ShapeMismatchError(`CORAL.transform: X has ${T.shape[1]} features but the target had ${shape}`);
+      assertFinite(T, "X", "CORAL.transform");
+      return tf.clone(T);
+    } finally {
+      disposeIfCreated(T, X);
+    }
+  }
+
+  private transformTargetShape(): number {
+    const Zt = this.transformTarget();
+    const d = Zt.shape[1];
+    Zt.dispose();
+    return d;
+  }
+
   async fit(data: AdaptData): Promise<this>;
   async fit(Xs: Matrix, Xt: Matrix): Promise<this>;
   async fit(...args: unknown[]): Promise<this> {
     const { Xs, Xt } = readAdaptData("CORAL.fit", args, ["Xs", "Xt"], ["Xs", "Xt"]);
+    const ys = isAdaptData(args[0]) ? args[0].source?.y : undefined;
+    this.sourceLabels = ys === undefined ? null : checkSourceLabels("CORAL.fit", ys, rowCount(Xs, "Xs")).labels;
     const domains = checkDomains("CORAL.fit", Xs, Xt);
     const { lambda, seed } = this.options;
     try {
@@ -131,6 +158,7 @@ export class CORAL extends FeatureAdapter {
     const { Xs, ys, Xt } = readAdaptData("CORAL.fitPredict", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
     const { labels } = checkSourceLabels("CORAL.fitPredict", ys!, rowCount(Xs, "Xs"));
     await this.fit(Xs, Xt);
+    this.sourceLabels = labels;
     return this.predictTarget(this.options.learner, labels);
   }
 }

@@ -10,10 +10,11 @@ import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
 import { accuracy } from "../metrics/accuracy";
 import {
-  FeatureAdapter, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, splitRows,
+  FeatureAdapter, LearnerOption, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, splitRows,
 } from "./adapter";
 import { jointMmd } from "./mmdMatrix";
 import { KernelPlan, makeComponentSolver, planKernel, stackUnitRows } from "./tca";
+import type { ComponentSolver } from "./transferComponents";
 
 export interface JDAOptions extends IterativeComponentOptions {
   /** "primal" (default), "linear" or "rbf" — as TCA */
@@ -62,6 +63,13 @@ export class JDA extends FeatureAdapter {
     if (this.options.gamma !== undefined) requirePositive("JDA", "gamma", this.options.gamma);
   }
 
+  protected learnerOption(): LearnerOption | undefined {
+    return this.options.learner;
+  }
+
+  /** the last round's transfer components A (p × dim, row-major; p = features for "primal", samples for kernels) */
+  components: Float32Array = new Float32Array(0);
+
   async fit(data: AdaptData): Promise<this>;
   async fit(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<this>;
   async fit(...args: unknown[]): Promise<this> {
@@ -74,10 +82,16 @@ export class JDA extends FeatureAdapter {
       checkDim("JDA.fit", dim, nt, kernel === "primal" ? d : ns + nt, kernel === "primal" ? "the features" : "the samples");
       this.plan = planKernel("JDA.fit", kernel, ns + nt, landmarks, memoryLimit);
       const X = stackUnitRows(domains.Xs, domains.Xt);
-      const solver = makeComponentSolver(this.plan, kernel, X, gamma, landmarks, tol, seed);
-      X.dispose();
+      let solver: ComponentSolver;
+      try {
+        solver = makeComponentSolver(this.plan, kernel, X, gamma, landmarks, tol, seed);
+      } catch (e) {
+        X.dispose();
+        throw e;
+      }
       if (dim > solver.p) {
         solver.dispose();
+        X.dispose();
         throw new Error(`JDA.fit: dim = ${dim} but the ${landmarks} landmarks span only ${solver.p} directions; use dim ≤ ${solver.p} or more landmarks`);
       }
       this.pseudoLabels = [];
@@ -105,9 +119,13 @@ export class JDA extends FeatureAdapter {
           this.roundSeconds.push((end - started) / 1000);
           this.roundProfile.push({ mmd: (solveStart - started) / 1000, solve: (learnerStart - solveStart) / 1000, learner: (end - learnerStart) / 1000, restarts: sol.iterations });
         }
+        this.components = Float32Array.from(await previous!.data());
+        await this.keepProjection(this.plan, kernel, gamma, X, previous!);
+        this.sourceLabels = labels;
       } finally {
         previous?.dispose();
         solver.dispose();
+        X.dispose();
       }
       return this;
     } finally {

@@ -4,7 +4,7 @@
  * their variance — the lecture's feature-based method with MMD as the measure.
  */
 import * as tf from "@tensorflow/tfjs";
-import { AdaptData, readAdaptData } from "../adapter";
+import { AdaptData, isAdaptData, readAdaptData } from "../adapter";
 import { KernelKind, checkKernelKind, kernelMatrix } from "../kernels";
 import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
@@ -134,11 +134,17 @@ export class TCA extends FeatureAdapter {
     if (this.options.gamma !== undefined) requirePositive("TCA", "gamma", this.options.gamma);
   }
 
-  /** Learns the transfer components from both domains (no labels). */
+  protected learnerOption(): LearnerOption | undefined {
+    return this.options.learner;
+  }
+
+  /** Learns the transfer components from both domains (no labels; `data.source.y` is kept for `predict`). */
   async fit(data: AdaptData): Promise<this>;
   async fit(Xs: Matrix, Xt: Matrix): Promise<this>;
   async fit(...args: unknown[]): Promise<this> {
     const { Xs, Xt } = readAdaptData("TCA.fit", args, ["Xs", "Xt"], ["Xs", "Xt"]);
+    const ys = isAdaptData(args[0]) ? args[0].source?.y : undefined;
+    this.sourceLabels = ys === undefined ? null : checkSourceLabels("TCA.fit", ys, rowCount(Xs, "Xs")).labels;
     const { kernel, dim, lambda, gamma, tol, seed, landmarks, memoryLimit } = this.options;
     const domains = checkDomains("TCA.fit", Xs, Xt);
     try {
@@ -146,10 +152,16 @@ export class TCA extends FeatureAdapter {
       checkDim("TCA.fit", dim, nt, kernel === "primal" ? d : ns + nt, kernel === "primal" ? "the features" : "the samples");
       this.plan = planKernel("TCA.fit", kernel, ns + nt, landmarks, memoryLimit);
       const X = stackUnitRows(domains.Xs, domains.Xt);
-      const solver = makeComponentSolver(this.plan, kernel, X, gamma, landmarks, tol, seed);
-      X.dispose();
+      let solver: ComponentSolver;
+      try {
+        solver = makeComponentSolver(this.plan, kernel, X, gamma, landmarks, tol, seed);
+      } catch (e) {
+        X.dispose();
+        throw e;
+      }
       if (dim > solver.p) {
         solver.dispose();
+        X.dispose();
         throw new Error(`TCA.fit: dim = ${dim} but the ${landmarks} landmarks span only ${solver.p} directions; use dim ≤ ${solver.p} or more landmarks`);
       }
       try {
@@ -157,12 +169,14 @@ export class TCA extends FeatureAdapter {
         this.solverRestarts = sol.iterations;
         this.eigenvalues = sol.mu;
         this.components = Float32Array.from(await sol.A.data());
+        await this.keepProjection(this.plan, kernel, gamma, X, sol.A);
         sol.A.dispose();
         const [Zs, Zt] = splitRows(sol.Z, ns);
         sol.Z.dispose();
         await this.setResult(Zs, Zt);
       } finally {
         solver.dispose();
+        X.dispose();
       }
       return this;
     } finally {
@@ -177,6 +191,7 @@ export class TCA extends FeatureAdapter {
     const { Xs, ys, Xt } = readAdaptData("TCA.fitPredict", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
     const { labels } = checkSourceLabels("TCA.fitPredict", ys!, rowCount(Xs, "Xs"));
     await this.fit(Xs, Xt);
+    this.sourceLabels = labels;
     return this.predictTarget(this.options.learner, labels);
   }
 }

@@ -11,7 +11,7 @@ import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
 import { accuracy } from "../metrics/accuracy";
 import {
-  FeatureAdapter, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, rowCount, splitRows,
+  FeatureAdapter, LearnerOption, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, rowCount, splitRows,
 } from "./adapter";
 import { marginalMmd } from "./mmdMatrix";
 import { featureMap, stackUnitRows } from "./tca";
@@ -56,6 +56,10 @@ export class TJM extends FeatureAdapter {
   }
 
   /** The alternation, on both domains (no labels). */
+  protected learnerOption(): LearnerOption | undefined {
+    return this.options.learner;
+  }
+
   async fit(data: AdaptData): Promise<this>;
   async fit(Xs: Matrix, Xt: Matrix): Promise<this>;
   async fit(...args: unknown[]): Promise<this> {
@@ -88,8 +92,13 @@ export class TJM extends FeatureAdapter {
       const ns = domains.Xs.shape[0], nt = domains.Xt.shape[0], n = ns + nt;
       checkDim(where, dim, nt, n, "the samples");
       const X = stackUnitRows(domains.Xs, domains.Xt);
-      const Phi = featureMap(kernel, X, gamma);
-      X.dispose();
+      let Phi: tf.Tensor2D;
+      try {
+        Phi = featureMap(kernel, X, gamma);
+      } catch (e) {
+        X.dispose();
+        throw e;
+      }
       const solver = new ComponentSolver(Phi, { tol, seed });
       const mmd = marginalMmd(ns, nt);
       const g = new Float64Array(n).fill(1);
@@ -118,9 +127,12 @@ export class TJM extends FeatureAdapter {
           }
           await this.setResult(Zs, Zt);
         }
+        await this.keepProjection({ mode: "dense" }, kernel, gamma, X, previous!);
+        this.sourceLabels = labels;
       } finally {
         previous?.dispose();
         solver.dispose();
+        X.dispose();
       }
       let mean = 0;
       for (let i = 0; i < ns; i++) mean += rowNorms[i];
