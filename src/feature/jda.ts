@@ -13,8 +13,7 @@ import {
   FeatureAdapter, LearnerOption, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, splitRows,
 } from "./adapter";
 import { jointMmd } from "./mmdMatrix";
-import { KernelPlan, makeComponentSolver, planKernel, stackUnitRows } from "./tca";
-import type { ComponentSolver } from "./transferComponents";
+import { KernelPlan, planKernel, solverFor } from "./tca";
 
 export interface JDAOptions extends IterativeComponentOptions {
   /** "primal" (default), "linear" or "rbf" — as TCA */
@@ -81,19 +80,7 @@ export class JDA extends FeatureAdapter {
       const { labels, classes } = checkSourceLabels("JDA.fit", ys!, ns);
       checkDim("JDA.fit", dim, nt, kernel === "primal" ? d : ns + nt, kernel === "primal" ? "the features" : "the samples");
       this.plan = planKernel("JDA.fit", kernel, ns + nt, landmarks, memoryLimit);
-      const X = stackUnitRows(domains.Xs, domains.Xt);
-      let solver: ComponentSolver;
-      try {
-        solver = makeComponentSolver(this.plan, kernel, X, gamma, landmarks, tol, seed);
-      } catch (e) {
-        X.dispose();
-        throw e;
-      }
-      if (dim > solver.p) {
-        solver.dispose();
-        X.dispose();
-        throw new Error(`JDA.fit: dim = ${dim} but the ${landmarks} landmarks span only ${solver.p} directions; use dim ≤ ${solver.p} or more landmarks`);
-      }
+      const { X, solver } = solverFor("JDA.fit", this.plan, kernel, domains, gamma, landmarks, tol, seed, dim);
       this.pseudoLabels = [];
       this.roundSeconds = [];
       this.roundProfile = [];

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { AdaptData, isAdaptData, readAdaptData } from "../adapter";
+import { InvalidOptionError } from "../errors";
 import { KernelKind, checkKernelKind, kernelMatrix } from "../kernels";
 import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
@@ -96,6 +97,28 @@ export function featureMap(kernel: KernelKind, X: tf.Tensor2D, gamma: number | u
   return kernelMatrix(kernel, X, undefined, { gamma });
 }
 
+/**
+ * The stacked unit-length rows X and their component solver under `plan`, checking that the components' space
+ * holds `dim` of them; on error nothing is left allocated. The caller disposes both.
+ */
+export function solverFor(where: string, plan: KernelPlan, kernel: KernelKind, domains: { Xs: tf.Tensor2D; Xt: tf.Tensor2D }, gamma: number | undefined,
+  landmarks: number, tol: number, seed: number, dim: number): { X: tf.Tensor2D; solver: ComponentSolver } {
+  const X = stackUnitRows(domains.Xs, domains.Xt);
+  let solver: ComponentSolver;
+  try {
+    solver = makeComponentSolver(plan, kernel, X, gamma, landmarks, tol, seed);
+  } catch (e) {
+    X.dispose();
+    throw e;
+  }
+  if (dim > solver.p) {
+    solver.dispose();
+    X.dispose();
+    throw new InvalidOptionError(`${where}: dim = ${dim} but the ${landmarks} landmarks span only ${solver.p} directions; use dim ≤ ${solver.p} or more landmarks`);
+  }
+  return { X, solver };
+}
+
 /** The stacked samples [Xs; Xt], each row scaled to unit length (the reference protocol's first step). */
 export function stackUnitRows(Xs: tf.Tensor2D, Xt: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => unitRows(tf.concat([Xs, Xt], 0) as tf.Tensor2D));
@@ -151,19 +174,7 @@ export class TCA extends FeatureAdapter {
       const ns = domains.Xs.shape[0], nt = domains.Xt.shape[0], d = domains.Xs.shape[1];
       checkDim("TCA.fit", dim, nt, kernel === "primal" ? d : ns + nt, kernel === "primal" ? "the features" : "the samples");
       this.plan = planKernel("TCA.fit", kernel, ns + nt, landmarks, memoryLimit);
-      const X = stackUnitRows(domains.Xs, domains.Xt);
-      let solver: ComponentSolver;
-      try {
-        solver = makeComponentSolver(this.plan, kernel, X, gamma, landmarks, tol, seed);
-      } catch (e) {
-        X.dispose();
-        throw e;
-      }
-      if (dim > solver.p) {
-        solver.dispose();
-        X.dispose();
-        throw new Error(`TCA.fit: dim = ${dim} but the ${landmarks} landmarks span only ${solver.p} directions; use dim ≤ ${solver.p} or more landmarks`);
-      }
+      const { X, solver } = solverFor("TCA.fit", this.plan, kernel, domains, gamma, landmarks, tol, seed, dim);
       try {
         const sol = solver.solve(marginalMmd(ns, nt), lambda, dim);
         this.solverRestarts = sol.iterations;
