@@ -111,6 +111,13 @@ export function checkDim(where: string, dim: number, nt: number, p: number, spac
   if (dim > p) throw new InvalidOptionError(`${where}: ${which} but the components live in a ${p}-dimensional space (${space}); pass { dim: ${p} } or less`);
 }
 
+/** A linear kernel XXᵀ of d features has rank ≤ d: components beyond it would come back empty, so say so. */
+export function checkLinearRank(where: string, kernel: string, dim: number, d: number): void {
+  if (kernel !== "linear" || dim <= d) return;
+  const which = dim === ITERATIVE_COMPONENT_DEFAULTS.dim ? `dim = ${dim} (the default)` : `dim = ${dim}`;
+  throw new InvalidOptionError(`${where}: ${which} but a linear kernel of ${d} features has rank ≤ ${d}, so components beyond ${d} are empty; pass { dim: ${d} } or less`);
+}
+
 /**
  * What `transform` needs to embed new rows the way the training rows were: the components A (p × dim) and,
  * for a kernel, the stacked unit-length training rows (n × d) the kernel is taken against. Kept as arrays.

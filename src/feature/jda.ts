@@ -10,7 +10,7 @@ import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
 import { accuracy } from "../metrics/accuracy";
 import {
-  FeatureAdapter, LearnerOption, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, splitRows,
+  FeatureAdapter, LearnerOption, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkLinearRank, checkDomains, checkSourceLabels, makeLearner, splitRows,
 } from "./adapter";
 import { jointMmd } from "./mmdMatrix";
 import { KernelPlan, planKernel, solverFor } from "./tca";
@@ -79,6 +79,7 @@ export class JDA extends FeatureAdapter {
       const ns = domains.Xs.shape[0], nt = domains.Xt.shape[0], d = domains.Xs.shape[1];
       const { labels, classes } = checkSourceLabels("JDA.fit", ys!, ns);
       checkDim("JDA.fit", dim, nt, kernel === "primal" ? d : ns + nt, kernel === "primal" ? "the features" : "the samples");
+      checkLinearRank("JDA.fit", kernel, dim, d);
       this.plan = planKernel("JDA.fit", kernel, ns + nt, landmarks, memoryLimit);
       const { X, solver } = solverFor("JDA.fit", this.plan, kernel, domains, gamma, landmarks, tol, seed, dim);
       this.pseudoLabels = [];

@@ -9,7 +9,7 @@ import { InvalidOptionError } from "../errors";
 import { KernelKind, checkKernelKind, kernelMatrix } from "../kernels";
 import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
-import { FeatureAdapter, LearnerOption, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, rowCount, splitRows } from "./adapter";
+import { FeatureAdapter, LearnerOption, checkComponentOptions, checkDim, checkLinearRank, checkDomains, checkSourceLabels, rowCount, splitRows } from "./adapter";
 import { marginalMmd } from "./mmdMatrix";
 import { ComponentSolver, unitRows } from "./transferComponents";
 import { KernelRows, checkExactFits } from "./kernelRows";
@@ -173,6 +173,7 @@ export class TCA extends FeatureAdapter {
     try {
       const ns = domains.Xs.shape[0], nt = domains.Xt.shape[0], d = domains.Xs.shape[1];
       checkDim("TCA.fit", dim, nt, kernel === "primal" ? d : ns + nt, kernel === "primal" ? "the features" : "the samples");
+      checkLinearRank("TCA.fit", kernel, dim, d);
       this.plan = planKernel("TCA.fit", kernel, ns + nt, landmarks, memoryLimit);
       const { X, solver } = solverFor("TCA.fit", this.plan, kernel, domains, gamma, landmarks, tol, seed, dim);
       try {

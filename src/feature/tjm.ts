@@ -11,7 +11,7 @@ import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
 import { accuracy } from "../metrics/accuracy";
 import {
-  FeatureAdapter, LearnerOption, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, rowCount, splitRows,
+  FeatureAdapter, LearnerOption, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkLinearRank, checkDomains, checkSourceLabels, makeLearner, rowCount, splitRows,
 } from "./adapter";
 import { marginalMmd } from "./mmdMatrix";
 import { featureMap, stackUnitRows } from "./tca";
@@ -91,6 +91,7 @@ export class TJM extends FeatureAdapter {
     try {
       const ns = domains.Xs.shape[0], nt = domains.Xt.shape[0], n = ns + nt;
       checkDim(where, dim, nt, n, "the samples");
+      checkLinearRank(where, kernel, dim, domains.Xs.shape[1]);
       const X = stackUnitRows(domains.Xs, domains.Xt);
       let Phi: tf.Tensor2D;
       try {

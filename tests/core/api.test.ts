@@ -130,6 +130,11 @@ describe("one way of handling single-class sources, one naming scheme", () => {
     await expect(new tl.TCA().fit(X, X)).rejects.toThrow(tl.InvalidOptionError);
   });
 
+  test("a linear-kernel dim beyond the rank is an error, not empty components", async () => {
+    const X7 = [...X, [3, 1], [1, 3]];
+    await expect(new tl.TCA({ kernel: "linear", dim: 3 }).fit(X7, X7)).rejects.toThrow("TCA.fit: dim = 3 but a linear kernel of 2 features has rank ≤ 2, so components beyond 2 are empty; pass { dim: 2 } or less");
+  });
+
   test("KMM's errors carry the method's name, not an internal one", async () => {
     await expect(new tl.KMM().fit(X, [[1, 2, 3]])).rejects.toThrow(/^KMM\.fit: Xt has 3 features/);
   });
