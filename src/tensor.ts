@@ -79,7 +79,12 @@ function checkLabels(values: ArrayLike<number>, argName: string): Int32Array {
   const out = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isInteger(v)) throw new Error(`${argName}[${i}] = ${v} is not an integer class label`);
+    if (!Number.isInteger(v)) {
+      // quoted when a string, so "1" and 1 read differently
+      const shown = typeof v === "string" ? JSON.stringify(v) : String(v);
+      const hint = typeof v === "string" ? " (a string: encode string classes with tl.LabelEncoder)" : "";
+      throw new Error(`${argName}[${i}] = ${shown} is not an integer class label${hint}`);
+    }
     out[i] = v;
   }
   return out;

@@ -150,6 +150,10 @@ describe("labels", () => {
     expect(() => new tl.LabelEncoder().encode(["a"])).toThrow(tl.NotFittedError);
   });
 
+  test("label values are quoted in messages, so \"1\" and 1 read differently", async () => {
+    await expect(new tl.LogisticRegression().fit(X, ["0", 0, 0, 1, 1, 1] as unknown as number[])).rejects.toThrow('y[0] = "0" is not an integer class label (a string: encode string classes with tl.LabelEncoder)');
+  });
+
   test("accuracy validates its inputs", () => {
     expect(tl.accuracy([1, 2, 3], [1, 2, 4])).toBeCloseTo(2 / 3);
     expect(() => tl.accuracy(["1", 2] as unknown as number[], [1, 2])).toThrow('accuracy: yhat[0] = "1" is not a finite number');
