@@ -148,11 +148,11 @@ interface KeptRows {
 export abstract class FeatureAdapter extends BaseAdapter {
   private Zs: KeptRows | null = null;
   private Zt: KeptRows | null = null;
-  /** how new rows are embedded (null: not fitted, or fitted a way that cannot embed new rows) */
+  /** @internal how new rows are embedded (null: not fitted, or fitted a way that cannot embed new rows) */
   protected projection: Projection | null = null;
-  /** why `transform` is unavailable after this fit (e.g. landmarks), or null */
+  /** @internal why `transform` is unavailable after this fit (e.g. landmarks), or null */
   protected noTransform: string | null = null;
-  /** the source labels of the last fit that had them, for `predict` */
+  /** @internal the source labels of the last fit that had them, for `predict` */
   protected sourceLabels: Int32Array | null = null;
   private model: Classifier | null = null;
 
@@ -206,7 +206,7 @@ export abstract class FeatureAdapter extends BaseAdapter {
   /** the `learner` option */
   protected abstract learnerOption(): LearnerOption | undefined;
 
-  /** Keeps what `transform` needs: the components A (read, then disposed by the caller) and the training rows. */
+  /** @internal Keeps what `transform` needs: the components A (read, then disposed by the caller) and the training rows. */
   protected async keepProjection(plan: { mode: string }, kernel: KernelKind, gamma: number | undefined, X: tf.Tensor2D, A: tf.Tensor2D): Promise<void> {
     this.model = null;
     if (plan.mode === "landmarks") {
