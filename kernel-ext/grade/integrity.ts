@@ -32,6 +32,9 @@ export type IntegrityMode = "zero" | "warn";
 
 const LIBRARY = /^transferlab(\/|$)/;
 
+/** The library's namespaces (src/index.ts): `tl.instance.kmmObjective` reaches a library function as `tl.kmmObjective` would. */
+const NAMESPACES = new Set(["linalg", "optim", "kernels", "feature", "instance", "model", "deep", "logic", "report"]);
+
 /** The library names a solution cell may not use (its metadata's tlab.forbid). */
 export function forbiddenNames(cell: Cell): string[] {
   const f = (cell.metadata as { tlab?: { forbid?: unknown } }).tlab?.forbid;
@@ -73,7 +76,7 @@ function namespaceAliases(t: typeof TS, files: TS.SourceFile[]): Set<string> {
           let init: TS.Expression = node.initializer;
           while (t.isAwaitExpression(init) || t.isParenthesizedExpression(init) || t.isAsExpression(init)) init = init.expression;
           // const ns = tl.instance (a namespace of the library) aliases it too
-          while (t.isPropertyAccessExpression(init)) init = init.expression;
+          if (t.isPropertyAccessExpression(init) && NAMESPACES.has(init.name.text)) init = init.expression;
           if (requireOf(t, init) === "library" || (t.isIdentifier(init) && aliases.has(init.text))) add(node.name.text);
         }
         t.forEachChild(node, visit);
@@ -105,7 +108,7 @@ export function checkIntegrity(nb: Notebook): IntegrityFinding[] {
       // (tl as any), (<any>tl), tl!, ((tl)) are still the namespace
       while (t.isParenthesizedExpression(e) || t.isAsExpression(e) || t.isTypeAssertionExpression(e) || t.isNonNullExpression(e)) e = e.expression;
       // a namespace of the library (tl.instance, tl.feature, …) is the library too
-      if (t.isPropertyAccessExpression(e)) return isNs(e.expression);
+      if (t.isPropertyAccessExpression(e)) return NAMESPACES.has(e.name.text) && isNs(e.expression);
       return t.isIdentifier(e) && aliases.has(e.text);
     };
     const destructured = (pattern: TS.ObjectBindingPattern) => {
