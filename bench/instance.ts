@@ -16,7 +16,8 @@ import { loadDomain } from "../src/data/domains";
 import { preprocess } from "../src/data/preprocess";
 import { accuracy } from "../src/metrics/accuracy";
 import { concatDomains, labelledPerClass, takeLabels, takeRows } from "../src/splits";
-import { DDTL, DynamicTrAdaBoost, KLIEP, KMM, TTL, TrAdaBoost, domainChain, fitPolynomial, flippedLabelDomains, kmmTerms, meanSquaredError, selectionBiasRegression, solveBoxSumQP } from "../src/instance";
+import { DDTL, DynamicTrAdaBoost, KLIEP, KMM, TTL, TrAdaBoost, domainChain, fitPolynomial, flippedLabelDomains, kmmTerms, meanSquaredError, selectionBiasRegression } from "../src/instance";
+import { solveBoxSumQP } from "../src/optim";
 import { pearson as correlation } from "../src/metrics/rankCorrelation";
 
 const SEEDS = Number(process.env.BENCH_SEEDS ?? 5);

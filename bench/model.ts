@@ -35,7 +35,7 @@ async function transEMDT(har: tl.HarData): Promise<void> {
     `TransEMDT ${pct(mean(single.map((r) => r.transEMDT)))} %, target-trained tree ${pct(mean(single.map((r) => r.targetTree)))} %`);
   // adaptation cost against the tree's own fit, on one user
   const split = tl.splitByUser(har, 20);
-  const S = tl.toRows(split.source.X), T = tl.toRows(split.target.X);
+  const S = tl.model.toRows(split.source.X), T = tl.model.toRows(split.target.X);
   const fits: number[] = [], adapts: number[] = [];
   for (let r = 0; r < 5; r++) {
     let t = performance.now();

@@ -20,6 +20,15 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
+/** ` (did you mean "k"?)` naming the valid key closest to a mistyped `key`, or "" when none is close. */
+export function didYouMean(key: string, valid: readonly string[]): string {
+  const closest = valid.reduce<{ key: string; d: number } | null>((best, k) => {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    return best === null || d < best.d ? { key: k, d } : best;
+  }, null);
+  return closest !== null && closest.d <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${closest.key}"?)` : "";
+}
+
 /**
  * Merge `given` over `defaults` and return the result.
  *
@@ -38,12 +47,7 @@ export function checkOptions<T extends object>(className: string, given: object 
   const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [key, value] of Object.entries(given)) {
     if (!Object.prototype.hasOwnProperty.call(defaults, key)) {
-      const closest = valid.reduce<{ key: string; d: number } | null>((best, k) => {
-        const d = editDistance(key.toLowerCase(), k.toLowerCase());
-        return best === null || d < best.d ? { key: k, d } : best;
-      }, null);
-      const hint = closest !== null && closest.d <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${closest.key}"?)` : "";
-      throw new InvalidOptionError(`${className}: unknown option "${key}"${hint}; valid options: ${valid.join(", ")}`);
+      throw new InvalidOptionError(`${className}: unknown option "${key}"${didYouMean(key, valid)}; valid options: ${valid.join(", ")}`);
     }
     if (value === undefined) continue;
     const fallback = (defaults as Record<string, unknown>)[key];

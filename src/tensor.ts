@@ -79,28 +79,33 @@ function checkLabels(values: ArrayLike<number>, argName: string): Int32Array {
   const out = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isInteger(v)) throw new Error(`${argName}[${i}] = ${v} is not an integer class label`);
+    if (!Number.isInteger(v)) {
+      // quoted when a string, so "1" and 1 read differently
+      const shown = typeof v === "string" ? JSON.stringify(v) : String(v);
+      const hint = typeof v === "string" ? " (a string: encode string classes with tl.LabelEncoder)" : "";
+      throw new Error(`${argName}[${i}] = ${shown} is not an integer class label${hint}`);
+    }
     out[i] = v;
   }
   return out;
 }
 
 /** Throws naming `argName` when `X` holds NaN or ±∞ (a synchronous read: see `assertFiniteAsync`). */
-export function assertFinite(X: tf.Tensor, argName = "X"): void {
-  checkFinite(X.dataSync(), X, argName);
+export function assertFinite(X: tf.Tensor, argName = "X", where?: string): void {
+  checkFinite(X.dataSync(), X, argName, where);
 }
 
 /** `assertFinite` with an asynchronous read (for WebGPU in Node). */
-export async function assertFiniteAsync(X: tf.Tensor, argName = "X"): Promise<void> {
-  checkFinite(await X.data(), X, argName);
+export async function assertFiniteAsync(X: tf.Tensor, argName = "X", where?: string): Promise<void> {
+  checkFinite(await X.data(), X, argName, where);
 }
 
 /** Throws naming `argName` when `data` (the values of `X`, already read) holds NaN or ±∞. */
-export function checkFinite(data: ArrayLike<number>, X: tf.Tensor, argName: string): void {
+export function checkFinite(data: ArrayLike<number>, X: tf.Tensor, argName: string, where?: string): void {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
       const cols = X.shape[1] ?? 1;
-      throw new Error(`${argName} has a non-finite value (${data[i]}) at row ${Math.floor(i / cols)}, column ${i % cols}`);
+      throw new Error(`${where ? `${where}: ` : ""}${argName} has a non-finite value (${data[i]}) at row ${Math.floor(i / cols)}, column ${i % cols}`);
     }
   }
 }

@@ -6,7 +6,7 @@
  *   "metadata": { "tlab": { "forbid": ["kmmObjective"] } }
  *
  * and each student's solution cells are read with TypeScript's syntax tree for uses of them: property
- * access on the transferlab namespace (`tl.kmmObjective`, through any alias of it), named or destructuring
+ * access on the transferlab namespace or one of its namespaces (`tl.instance.kmmObjective`, through any alias of them), named or destructuring
  * imports, `tl["kmmObjective"]`; computed access (`tl["kmm" + "Objective"]`, `tl[name]`), a require or
  * import of a computed specifier, and the namespace handed to a function (`Object.values(tl)`) are flagged
  * as suspicious: the grader cannot tell what they reach.
@@ -31,6 +31,9 @@ export interface IntegrityFinding {
 export type IntegrityMode = "zero" | "warn";
 
 const LIBRARY = /^transferlab(\/|$)/;
+
+/** The library's namespaces (src/index.ts): `tl.instance.kmmObjective` reaches a library function as `tl.kmmObjective` would. */
+const NAMESPACES = new Set(["linalg", "optim", "kernels", "feature", "instance", "model", "deep", "logic", "report"]);
 
 /** The library names a solution cell may not use (its metadata's tlab.forbid). */
 export function forbiddenNames(cell: Cell): string[] {
@@ -72,6 +75,8 @@ function namespaceAliases(t: typeof TS, files: TS.SourceFile[]): Set<string> {
         } else if (t.isVariableDeclaration(node) && t.isIdentifier(node.name) && node.initializer) {
           let init: TS.Expression = node.initializer;
           while (t.isAwaitExpression(init) || t.isParenthesizedExpression(init) || t.isAsExpression(init)) init = init.expression;
+          // const ns = tl.instance (a namespace of the library) aliases it too
+          if (t.isPropertyAccessExpression(init) && NAMESPACES.has(init.name.text)) init = init.expression;
           if (requireOf(t, init) === "library" || (t.isIdentifier(init) && aliases.has(init.text))) add(node.name.text);
         }
         t.forEachChild(node, visit);
@@ -102,6 +107,8 @@ export function checkIntegrity(nb: Notebook): IntegrityFinding[] {
     const isNs = (e: TS.Expression): boolean => {
       // (tl as any), (<any>tl), tl!, ((tl)) are still the namespace
       while (t.isParenthesizedExpression(e) || t.isAsExpression(e) || t.isTypeAssertionExpression(e) || t.isNonNullExpression(e)) e = e.expression;
+      // a namespace of the library (tl.instance, tl.feature, …) is the library too
+      if (t.isPropertyAccessExpression(e)) return NAMESPACES.has(e.name.text) && isNs(e.expression);
       return t.isIdentifier(e) && aliases.has(e.text);
     };
     const destructured = (pattern: TS.ObjectBindingPattern) => {

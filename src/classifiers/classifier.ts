@@ -1,7 +1,7 @@
 /** What every base learner offers, so that adaptation methods can take any of them (`learner` option). */
 import * as tf from "@tensorflow/tfjs";
 import { Labels, Matrix, toLabels } from "../tensor";
-import { ShapeMismatchError } from "../errors";
+import { InvalidOptionError, ShapeMismatchError } from "../errors";
 
 export interface Classifier {
   /** Train on the rows of X with integer labels y; `sampleWeight` (one non-negative weight per row) where supported. */
@@ -10,6 +10,22 @@ export interface Classifier {
   predict(X: Matrix): Promise<Int32Array>;
   /** Class probabilities (rows: samples, columns: `classes` in ascending order); the caller disposes the tensor. */
   predictProba?(X: Matrix): Promise<tf.Tensor2D>;
+}
+
+/** A base learner: an instance (refitted each time it is used) or a factory of fresh ones (methods that train
+ * several, like TrAdaBoost, call it per round). */
+export type LearnerOption = Classifier | (() => Classifier);
+
+/**
+ * The distinct classes of source labels, sorted; a single class is an error (the same one for every method):
+ * transfer needs at least two classes to tell apart.
+ */
+export function requireTwoClasses(labels: ArrayLike<number>, argName: string, where: string): Int32Array {
+  const classes = Int32Array.from(new Set(Array.from(labels))).sort();
+  if (classes.length < 2) {
+    throw new ShapeMismatchError(`${where}: ${argName} has a single class (${classes.length === 0 ? "none" : JSON.stringify(classes[0])}); the methods need at least two classes in the source labels`);
+  }
+  return classes;
 }
 
 /** The sorted distinct labels and, for each sample, the index of its label in `classes`. */
@@ -27,6 +43,12 @@ export function encodeLabels(y: Labels, argName = "y"): { classes: Int32Array; i
  * (all ones when `sampleWeight` is undefined). */
 export function checkSampleWeight(sampleWeight: ArrayLike<number> | undefined, n: number, where: string): Float64Array {
   if (sampleWeight === undefined) return new Float64Array(n).fill(1);
+  if (sampleWeight instanceof tf.Tensor) {
+    throw new InvalidOptionError(`${where}: sampleWeight must be an array or typed array of numbers, not a tensor; pass await w.data()`);
+  }
+  if (sampleWeight === null || typeof sampleWeight !== "object" || typeof sampleWeight.length !== "number") {
+    throw new InvalidOptionError(`${where}: sampleWeight must be an array or typed array of numbers, got ${sampleWeight === null ? "null" : typeof sampleWeight}`);
+  }
   if (sampleWeight.length !== n) {
     throw new ShapeMismatchError(`${where}: sampleWeight has ${sampleWeight.length} entries but X has ${n} rows; give one weight per sample`);
   }

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, requireInteger } from "../options";
 import { Random } from "../random";
-import { Labels, Matrix, assertFinite, disposeIfCreated, toTensor2D } from "../tensor";
+import { Labels, Matrix, assertFinite, disposeIfCreated, toTensor2D, checkFinite } from "../tensor";
 import { Classifier, checkLabelCount, checkSampleWeight, encodeLabels } from "./classifier";
 import { InvalidOptionError, NotFittedError, ShapeMismatchError } from "../errors";
 
@@ -21,7 +21,7 @@ export interface DecisionTreeOptions {
   seed?: number;
 }
 
-const DEFAULTS = { maxDepth: 5, minSamplesLeaf: 1, maxFeatures: undefined as number | undefined, seed: 0 };
+export const DECISION_TREE_DEFAULTS = { maxDepth: 5, minSamplesLeaf: 1, maxFeatures: undefined as number | undefined, seed: 0 };
 
 /** One node of the fitted tree; leaves have feature −1. */
 export interface DecisionTreeNode {
@@ -51,7 +51,7 @@ export class DecisionTree implements Classifier {
   private features = 0;
 
   constructor(options?: DecisionTreeOptions, className = "DecisionTree") {
-    this.options = checkOptions(className, options, DEFAULTS);
+    this.options = checkOptions(className, options, DECISION_TREE_DEFAULTS);
     requireInteger(className, "maxDepth", this.options.maxDepth, 1);
     requireInteger(className, "minSamplesLeaf", this.options.minSamplesLeaf, 1);
     if (this.options.maxFeatures !== undefined) requireInteger(className, "maxFeatures", this.options.maxFeatures, 1);
@@ -90,6 +90,7 @@ export class DecisionTree implements Classifier {
       }
       n = Xt.shape[0];
       data = await Xt.data();
+      checkFinite(data, Xt, "X", `${this.constructor.name}.predict`); // a NaN row would still reach a leaf
     } finally {
       disposeIfCreated(Xt, X);
     }

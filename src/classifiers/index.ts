@@ -1,10 +1,7 @@
-export { encodeLabels, checkSampleWeight, checkLabelCount } from "./classifier";
-export type { Classifier } from "./classifier";
+export type { Classifier, LearnerOption } from "./classifier";
 export { OneNearestNeighbor } from "./nearestNeighbor";
 export type { OneNearestNeighborOptions } from "./nearestNeighbor";
-export { LogisticRegression } from "./logisticRegression";
+export { LogisticRegression, LOGISTIC_REGRESSION_DEFAULTS } from "./logisticRegression";
 export type { LogisticRegressionOptions, FitInfo } from "./logisticRegression";
-export { minimizeLbfgs } from "../optim/lbfgs";
-export type { LbfgsOptions, LbfgsResult, Objective } from "../optim/lbfgs";
-export { DecisionTree, DecisionStump } from "./decisionTree";
+export { DecisionTree, DecisionStump, DECISION_TREE_DEFAULTS } from "./decisionTree";
 export type { DecisionTreeOptions, DecisionTreeNode } from "./decisionTree";

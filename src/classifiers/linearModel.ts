@@ -3,7 +3,7 @@
  * LogisticRegression and the model-based ParameterTransfer, which differ only in how W is learned.
  */
 import * as tf from "@tensorflow/tfjs";
-import { Matrix, disposeIfCreated, toTensor2D } from "../tensor";
+import { Matrix, checkFinite, disposeIfCreated, toTensor2D } from "../tensor";
 
 export interface LinearSoftmax {
   coef: Float32Array;
@@ -13,12 +13,14 @@ export interface LinearSoftmax {
 }
 
 /** W·x + b for each row (n × classes); `mismatch(got)` words the error for a wrong feature count. The caller disposes. */
-export function linearLogits(model: LinearSoftmax, X: Matrix, mismatch: (got: number) => string): tf.Tensor2D {
+export async function linearLogits(model: LinearSoftmax, X: Matrix, mismatch: (got: number) => string, where: string): Promise<tf.Tensor2D> {
   const Xt = toTensor2D(X, "X");
   try {
     if (Xt.shape[1] !== model.features) throw new Error(mismatch(Xt.shape[1]));
+    checkFinite(await Xt.data(), Xt, "X", where); // a NaN row would still get a label
+
     const k = model.classes.length;
-    return tf.tidy(() => tf.matMul(Xt, tf.tensor2d(model.coef, [model.features, k])).add(tf.tensor1d(model.intercept)));
+    return tf.tidy(() => tf.matMul(Xt, tf.tensor2d(model.coef, [model.features, k])).add(tf.tensor1d(model.intercept))) as tf.Tensor2D;
   } finally {
     disposeIfCreated(Xt, X);
   }

@@ -23,7 +23,7 @@ export interface LogisticRegressionOptions {
   seed?: number;
 }
 
-const DEFAULTS = { lambda: 1e-2, maxIterations: 300, tolerance: 1e-4, fitIntercept: true, seed: 0 };
+export const LOGISTIC_REGRESSION_DEFAULTS = { lambda: 1e-2, maxIterations: 300, tolerance: 1e-4, fitIntercept: true, seed: 0 };
 
 /** How the last `fit` went. */
 export interface FitInfo {
@@ -57,7 +57,7 @@ export class LogisticRegression implements Classifier {
   private features = 0;
 
   constructor(options?: LogisticRegressionOptions) {
-    this.options = checkOptions("LogisticRegression", options, DEFAULTS);
+    this.options = checkOptions("LogisticRegression", options, LOGISTIC_REGRESSION_DEFAULTS);
     if (!(this.options.lambda >= 0)) throw new InvalidOptionError(`LogisticRegression: option "lambda" must be ≥ 0, got ${this.options.lambda}`);
     requireInteger("LogisticRegression", "maxIterations", this.options.maxIterations, 1);
     requirePositive("LogisticRegression", "tolerance", this.options.tolerance);
@@ -134,16 +134,16 @@ export class LogisticRegression implements Classifier {
   }
 
   /** W·x + b for each row (n × classes); the caller disposes. */
-  private logits(X: Matrix): tf.Tensor2D {
+  private async logits(X: Matrix, where: string): Promise<tf.Tensor2D> {
     if (this.fitInfo === null) throw new NotFittedError("LogisticRegression: call fit(X, y) before predict");
-    return linearLogits({ coef: this.coef, intercept: this.intercept, features: this.features, classes: this.classes }, X, (got) => `LogisticRegression.predict: X has ${got} features but the training data had ${this.features}`);
+    return linearLogits({ coef: this.coef, intercept: this.intercept, features: this.features, classes: this.classes }, X, (got) => `LogisticRegression.predict: X has ${got} features but the training data had ${this.features}`, where);
   }
 
   async predictProba(X: Matrix): Promise<tf.Tensor2D> {
-    return softmaxProbabilities(this.logits(X));
+    return softmaxProbabilities(await this.logits(X, "LogisticRegression.predictProba"));
   }
 
   async predict(X: Matrix): Promise<Int32Array> {
-    return labelsOfLargest(this.logits(X), this.classes);
+    return labelsOfLargest(await this.logits(X, "LogisticRegression.predict"), this.classes);
   }
 }

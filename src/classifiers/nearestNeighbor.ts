@@ -63,6 +63,12 @@ export class OneNearestNeighbor implements Classifier {
       disposeIfCreated(Xt, X);
       throw new ShapeMismatchError(`OneNearestNeighbor.predict: X has ${cols} features but the training data had ${train.cols}`);
     }
+    try {
+      checkFinite(await Xt.data(), Xt, "X", "OneNearestNeighbor.predict"); // a NaN row would still get a label
+    } catch (e) {
+      disposeIfCreated(Xt, X);
+      throw e;
+    }
     const batch = this.options.batchSize ?? Math.max(1, Math.floor(BLOCK_ENTRIES / train.rows));
     // argmin_j ‖x − t_j‖² = argmin_j (‖t_j‖² − 2 x·t_j): ‖x‖² is the same for every j, so it is left out
     // the training rows transposed (d × n) once: wasm's matMul is ~10× slower with its transposeB flag

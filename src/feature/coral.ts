@@ -4,11 +4,13 @@
  * to choose components from, no labels: the second-order statistics are matched exactly.
  */
 import * as tf from "@tensorflow/tfjs";
+import { AdaptData, isAdaptData, readAdaptData } from "../adapter";
+import { ShapeMismatchError } from "../errors";
 import { dense } from "../linalg/dense";
 import { sqrtm } from "../linalg/sqrtm";
 import { symmetricEigen } from "../linalg/symmetricEigen";
 import { checkOptions, requirePositive } from "../options";
-import { Labels, Matrix } from "../tensor";
+import { Labels, Matrix, assertFinite, disposeIfCreated, toTensor2D } from "../tensor";
 import { FeatureAdapter, LearnerOption, checkDomains, checkSourceLabels, rowCount } from "./adapter";
 
 export interface CORALOptions {
@@ -99,7 +101,36 @@ export class CORAL extends FeatureAdapter {
     requirePositive("CORAL", "lambda", this.options.lambda);
   }
 
-  async fit(Xs: Matrix, Xt: Matrix): Promise<this> {
+  protected learnerOption(): LearnerOption | undefined {
+    return this.options.learner;
+  }
+
+  /** New target rows as they are: CORAL re-colours the source and leaves the target unchanged. A new tensor. */
+  override transform(X: Matrix): tf.Tensor2D {
+    const shape = this.transformTargetShape();
+    const T = toTensor2D(X, "X");
+    try {
+      if (T.shape[1] !== shape) throw new ShapeMismatchError(`CORAL.transform: X has ${T.shape[1]} features but the target had ${shape}`);
+      assertFinite(T, "X", "CORAL.transform");
+      return tf.clone(T);
+    } finally {
+      disposeIfCreated(T, X);
+    }
+  }
+
+  private transformTargetShape(): number {
+    const Zt = this.transformTarget();
+    const d = Zt.shape[1];
+    Zt.dispose();
+    return d;
+  }
+
+  async fit(data: AdaptData): Promise<this>;
+  async fit(Xs: Matrix, Xt: Matrix): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    const { Xs, Xt } = readAdaptData("CORAL.fit", args, ["Xs", "Xt"], ["Xs", "Xt"]);
+    const ys = isAdaptData(args[0]) ? args[0].source?.y : undefined;
+    this.sourceLabels = ys === undefined ? null : checkSourceLabels("CORAL.fit", ys, rowCount(Xs, "Xs")).labels;
     const domains = checkDomains("CORAL.fit", Xs, Xt);
     const { lambda, seed } = this.options;
     try {
@@ -113,7 +144,7 @@ export class CORAL extends FeatureAdapter {
       white.dispose();
       whiten.dispose();
       colour.dispose();
-      this.setResult(Zs, tf.clone(domains.Xt));
+      await this.setResult(Zs, tf.clone(domains.Xt));
       return this;
     } finally {
       domains.release();
@@ -121,9 +152,13 @@ export class CORAL extends FeatureAdapter {
   }
 
   /** fit, then the base learner trained on the re-coloured source labels the target. */
-  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array> {
-    const { labels } = checkSourceLabels("CORAL.fitPredict", ys, rowCount(Xs, "Xs"));
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, Xt } = readAdaptData("CORAL.fitPredict", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
+    const { labels } = checkSourceLabels("CORAL.fitPredict", ys!, rowCount(Xs, "Xs"));
     await this.fit(Xs, Xt);
+    this.sourceLabels = labels;
     return this.predictTarget(this.options.learner, labels);
   }
 }

@@ -10,5 +10,4 @@ export type { CORALOptions } from "./coral";
 export { FeatureAdapter } from "./adapter";
 export { marginalMmd, jointMmd, marginalVector, classVector, denseMmdMatrix } from "./mmdMatrix";
 export type { LowRankMmd } from "./mmdMatrix";
-export { ComponentSolver, unitRows } from "./transferComponents";
-export type { ComponentsSolution } from "./transferComponents";
+export { unitRows } from "./transferComponents";

@@ -4,15 +4,16 @@
  * target's classes taken from pseudo-labels that the base learner refreshes every round.
  */
 import * as tf from "@tensorflow/tfjs";
+import { AdaptData, readAdaptData } from "../adapter";
 import { KernelKind, checkKernelKind } from "../kernels";
 import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
 import { accuracy } from "../metrics/accuracy";
 import {
-  FeatureAdapter, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, splitRows,
+  FeatureAdapter, LearnerOption, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkLinearRank, checkDomains, checkSourceLabels, makeLearner, splitRows,
 } from "./adapter";
 import { jointMmd } from "./mmdMatrix";
-import { KernelPlan, makeComponentSolver, planKernel, stackUnitRows } from "./tca";
+import { KernelPlan, planKernel, solverFor } from "./tca";
 
 export interface JDAOptions extends IterativeComponentOptions {
   /** "primal" (default), "linear" or "rbf" — as TCA */
@@ -61,21 +62,26 @@ export class JDA extends FeatureAdapter {
     if (this.options.gamma !== undefined) requirePositive("JDA", "gamma", this.options.gamma);
   }
 
-  async fit(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<this> {
+  protected learnerOption(): LearnerOption | undefined {
+    return this.options.learner;
+  }
+
+  /** the last round's transfer components A (p × dim, row-major; p = features for "primal", samples for kernels) */
+  components: Float32Array = new Float32Array(0);
+
+  async fit(data: AdaptData): Promise<this>;
+  async fit(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    const { Xs, ys, Xt } = readAdaptData("JDA.fit", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
     const { kernel, dim, lambda, gamma, iterations, tol, seed, learner, landmarks, memoryLimit } = this.options;
     const domains = checkDomains("JDA.fit", Xs, Xt);
     try {
       const ns = domains.Xs.shape[0], nt = domains.Xt.shape[0], d = domains.Xs.shape[1];
-      const { labels, classes } = checkSourceLabels("JDA.fit", ys, ns);
+      const { labels, classes } = checkSourceLabels("JDA.fit", ys!, ns);
       checkDim("JDA.fit", dim, nt, kernel === "primal" ? d : ns + nt, kernel === "primal" ? "the features" : "the samples");
+      checkLinearRank("JDA.fit", kernel, dim, d);
       this.plan = planKernel("JDA.fit", kernel, ns + nt, landmarks, memoryLimit);
-      const X = stackUnitRows(domains.Xs, domains.Xt);
-      const solver = makeComponentSolver(this.plan, kernel, X, gamma, landmarks, tol, seed);
-      X.dispose();
-      if (dim > solver.p) {
-        solver.dispose();
-        throw new Error(`JDA.fit: dim = ${dim} but the ${landmarks} landmarks span only ${solver.p} directions; use dim ≤ ${solver.p} or more landmarks`);
-      }
+      const { X, solver } = solverFor("JDA.fit", this.plan, kernel, domains, gamma, landmarks, tol, seed, dim);
       this.pseudoLabels = [];
       this.roundSeconds = [];
       this.roundProfile = [];
@@ -93,17 +99,21 @@ export class JDA extends FeatureAdapter {
           this.eigenvalues = sol.mu;
           const [Zs, Zt] = splitRows(sol.Z, ns);
           sol.Z.dispose();
-          this.setResult(Zs, Zt);
           const clf = makeLearner(learner);
           await clf.fit(Zs, labels);
           this.pseudoLabels.push(await clf.predict(Zt));
+          await this.setResult(Zs, Zt);
           const end = Date.now();
           this.roundSeconds.push((end - started) / 1000);
           this.roundProfile.push({ mmd: (solveStart - started) / 1000, solve: (learnerStart - solveStart) / 1000, learner: (end - learnerStart) / 1000, restarts: sol.iterations });
         }
+        this.components = Float32Array.from(await previous!.data());
+        await this.keepProjection(this.plan, kernel, gamma, X, previous!);
+        this.sourceLabels = labels;
       } finally {
         previous?.dispose();
         solver.dispose();
+        X.dispose();
       }
       return this;
     } finally {
@@ -112,14 +122,17 @@ export class JDA extends FeatureAdapter {
   }
 
   /** fit; the last round's pseudo-labels are the prediction. */
-  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array> {
-    await this.fit(Xs, ys, Xt);
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, Xt } = readAdaptData("JDA.fitPredict", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
+    await this.fit(Xs, ys!, Xt);
     return this.pseudoLabels[this.pseudoLabels.length - 1];
   }
 
   /** Accuracy (0..1) of each round's pseudo-labels against the true target labels `yt`. */
   accuracyPerIteration(yt: Labels): number[] {
-    if (this.pseudoLabels.length === 0) throw new Error("JDA: call fit first");
+    if (this.pseudoLabels.length === 0) throw this.notFitted("accuracyPerIteration");
     return this.pseudoLabels.map((p) => accuracy(p, yt));
   }
 }

@@ -4,10 +4,12 @@
  * their variance — the lecture's feature-based method with MMD as the measure.
  */
 import * as tf from "@tensorflow/tfjs";
+import { AdaptData, isAdaptData, readAdaptData } from "../adapter";
+import { InvalidOptionError } from "../errors";
 import { KernelKind, checkKernelKind, kernelMatrix } from "../kernels";
 import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
-import { FeatureAdapter, LearnerOption, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, rowCount, splitRows } from "./adapter";
+import { FeatureAdapter, LearnerOption, checkComponentOptions, checkDim, checkLinearRank, checkDomains, checkSourceLabels, rowCount, splitRows } from "./adapter";
 import { marginalMmd } from "./mmdMatrix";
 import { ComponentSolver, unitRows } from "./transferComponents";
 import { KernelRows, checkExactFits } from "./kernelRows";
@@ -95,6 +97,28 @@ export function featureMap(kernel: KernelKind, X: tf.Tensor2D, gamma: number | u
   return kernelMatrix(kernel, X, undefined, { gamma });
 }
 
+/**
+ * The stacked unit-length rows X and their component solver under `plan`, checking that the components' space
+ * holds `dim` of them; on error nothing is left allocated. The caller disposes both.
+ */
+export function solverFor(where: string, plan: KernelPlan, kernel: KernelKind, domains: { Xs: tf.Tensor2D; Xt: tf.Tensor2D }, gamma: number | undefined,
+  landmarks: number, tol: number, seed: number, dim: number): { X: tf.Tensor2D; solver: ComponentSolver } {
+  const X = stackUnitRows(domains.Xs, domains.Xt);
+  let solver: ComponentSolver;
+  try {
+    solver = makeComponentSolver(plan, kernel, X, gamma, landmarks, tol, seed);
+  } catch (e) {
+    X.dispose();
+    throw e;
+  }
+  if (dim > solver.p) {
+    solver.dispose();
+    X.dispose();
+    throw new InvalidOptionError(`${where}: dim = ${dim} but the ${landmarks} landmarks span only ${solver.p} directions; use dim ≤ ${solver.p} or more landmarks`);
+  }
+  return { X, solver };
+}
+
 /** The stacked samples [Xs; Xt], each row scaled to unit length (the reference protocol's first step). */
 export function stackUnitRows(Xs: tf.Tensor2D, Xt: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => unitRows(tf.concat([Xs, Xt], 0) as tf.Tensor2D));
@@ -133,32 +157,38 @@ export class TCA extends FeatureAdapter {
     if (this.options.gamma !== undefined) requirePositive("TCA", "gamma", this.options.gamma);
   }
 
-  /** Learns the transfer components from both domains (no labels). */
-  async fit(Xs: Matrix, Xt: Matrix): Promise<this> {
+  protected learnerOption(): LearnerOption | undefined {
+    return this.options.learner;
+  }
+
+  /** Learns the transfer components from both domains (no labels; `data.source.y` is kept for `predict`). */
+  async fit(data: AdaptData): Promise<this>;
+  async fit(Xs: Matrix, Xt: Matrix): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    const { Xs, Xt } = readAdaptData("TCA.fit", args, ["Xs", "Xt"], ["Xs", "Xt"]);
+    const ys = isAdaptData(args[0]) ? args[0].source?.y : undefined;
+    this.sourceLabels = ys === undefined ? null : checkSourceLabels("TCA.fit", ys, rowCount(Xs, "Xs")).labels;
     const { kernel, dim, lambda, gamma, tol, seed, landmarks, memoryLimit } = this.options;
     const domains = checkDomains("TCA.fit", Xs, Xt);
     try {
       const ns = domains.Xs.shape[0], nt = domains.Xt.shape[0], d = domains.Xs.shape[1];
       checkDim("TCA.fit", dim, nt, kernel === "primal" ? d : ns + nt, kernel === "primal" ? "the features" : "the samples");
+      checkLinearRank("TCA.fit", kernel, dim, d);
       this.plan = planKernel("TCA.fit", kernel, ns + nt, landmarks, memoryLimit);
-      const X = stackUnitRows(domains.Xs, domains.Xt);
-      const solver = makeComponentSolver(this.plan, kernel, X, gamma, landmarks, tol, seed);
-      X.dispose();
-      if (dim > solver.p) {
-        solver.dispose();
-        throw new Error(`TCA.fit: dim = ${dim} but the ${landmarks} landmarks span only ${solver.p} directions; use dim ≤ ${solver.p} or more landmarks`);
-      }
+      const { X, solver } = solverFor("TCA.fit", this.plan, kernel, domains, gamma, landmarks, tol, seed, dim);
       try {
         const sol = solver.solve(marginalMmd(ns, nt), lambda, dim);
         this.solverRestarts = sol.iterations;
         this.eigenvalues = sol.mu;
         this.components = Float32Array.from(await sol.A.data());
+        await this.keepProjection(this.plan, kernel, gamma, X, sol.A);
         sol.A.dispose();
         const [Zs, Zt] = splitRows(sol.Z, ns);
         sol.Z.dispose();
-        this.setResult(Zs, Zt);
+        await this.setResult(Zs, Zt);
       } finally {
         solver.dispose();
+        X.dispose();
       }
       return this;
     } finally {
@@ -167,9 +197,13 @@ export class TCA extends FeatureAdapter {
   }
 
   /** fit, then the base learner trained on the transformed source labels the transformed target. */
-  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array> {
-    const { labels } = checkSourceLabels("TCA.fitPredict", ys, rowCount(Xs, "Xs"));
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, Xt } = readAdaptData("TCA.fitPredict", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
+    const { labels } = checkSourceLabels("TCA.fitPredict", ys!, rowCount(Xs, "Xs"));
     await this.fit(Xs, Xt);
+    this.sourceLabels = labels;
     return this.predictTarget(this.options.learner, labels);
   }
 }

@@ -5,12 +5,13 @@
  * irrelevant source samples to zero, i.e. turns those samples down.
  */
 import * as tf from "@tensorflow/tfjs";
+import { AdaptData, readAdaptData } from "../adapter";
 import { KernelKind, checkKernelKind } from "../kernels";
 import { checkOptions, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
 import { accuracy } from "../metrics/accuracy";
 import {
-  FeatureAdapter, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkDomains, checkSourceLabels, makeLearner, rowCount, splitRows,
+  FeatureAdapter, LearnerOption, ITERATIVE_COMPONENT_DEFAULTS, IterativeComponentOptions, checkComponentOptions, checkDim, checkLinearRank, checkDomains, checkSourceLabels, makeLearner, rowCount, splitRows,
 } from "./adapter";
 import { marginalMmd } from "./mmdMatrix";
 import { featureMap, stackUnitRows } from "./tca";
@@ -55,21 +56,31 @@ export class TJM extends FeatureAdapter {
   }
 
   /** The alternation, on both domains (no labels). */
-  async fit(Xs: Matrix, Xt: Matrix): Promise<this> {
+  protected learnerOption(): LearnerOption | undefined {
+    return this.options.learner;
+  }
+
+  async fit(data: AdaptData): Promise<this>;
+  async fit(Xs: Matrix, Xt: Matrix): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    const { Xs, Xt } = readAdaptData("TJM.fit", args, ["Xs", "Xt"], ["Xs", "Xt"]);
     await this.run(Xs, Xt, null);
     return this;
   }
 
   /** fit, labelling the target after every round (kept in `predictions`); returns the last round's labels. */
-  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array> {
-    const { labels } = checkSourceLabels("TJM.fitPredict", ys, rowCount(Xs, "Xs"));
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, Xt } = readAdaptData("TJM.fitPredict", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
+    const { labels } = checkSourceLabels("TJM.fitPredict", ys!, rowCount(Xs, "Xs"));
     await this.run(Xs, Xt, labels);
     return this.predictions[this.predictions.length - 1];
   }
 
   /** Accuracy (0..1) of each round's predictions (after `fitPredict`) against the true target labels. */
   accuracyPerIteration(yt: Labels): number[] {
-    if (this.predictions.length === 0) throw new Error("TJM: call fitPredict first");
+    if (this.predictions.length === 0) throw this.notFitted("accuracyPerIteration", "fitPredict");
     return this.predictions.map((p) => accuracy(p, yt));
   }
 
@@ -80,9 +91,15 @@ export class TJM extends FeatureAdapter {
     try {
       const ns = domains.Xs.shape[0], nt = domains.Xt.shape[0], n = ns + nt;
       checkDim(where, dim, nt, n, "the samples");
+      checkLinearRank(where, kernel, dim, domains.Xs.shape[1]);
       const X = stackUnitRows(domains.Xs, domains.Xt);
-      const Phi = featureMap(kernel, X, gamma);
-      X.dispose();
+      let Phi: tf.Tensor2D;
+      try {
+        Phi = featureMap(kernel, X, gamma);
+      } catch (e) {
+        X.dispose();
+        throw e;
+      }
       const solver = new ComponentSolver(Phi, { tol, seed });
       const mmd = marginalMmd(ns, nt);
       const g = new Float64Array(n).fill(1);
@@ -104,16 +121,19 @@ export class TJM extends FeatureAdapter {
           }
           const [Zs, Zt] = splitRows(sol.Z, ns);
           sol.Z.dispose();
-          this.setResult(Zs, Zt);
           if (labels !== null) {
             const clf = makeLearner(learner);
             await clf.fit(Zs, labels);
             this.predictions.push(await clf.predict(Zt));
           }
+          await this.setResult(Zs, Zt);
         }
+        await this.keepProjection({ mode: "dense" }, kernel, gamma, X, previous!);
+        this.sourceLabels = labels;
       } finally {
         previous?.dispose();
         solver.dispose();
+        X.dispose();
       }
       let mean = 0;
       for (let i = 0; i < ns; i++) mean += rowNorms[i];

@@ -8,8 +8,8 @@ import { LogisticRegression } from "../classifiers/logisticRegression";
 import { OneNearestNeighbor } from "../classifiers/nearestNeighbor";
 import { Labels, Matrix, assertFinite, toLabels, toTensor2D } from "../tensor";
 
-/** A base learner, or a factory of fresh ones (methods that train several, like TrAdaBoost, call it per round). */
-export type LearnerOption = Classifier | (() => Classifier);
+import type { LearnerOption } from "../classifiers/classifier";
+export type { LearnerOption };
 
 /**
  * `X` as a tensor with at least one row and finite values; `owned` says whether the caller must dispose it

@@ -7,6 +7,8 @@
  * classifies confidently) are kept, the others dropped, round by round.
  */
 import * as tf from "@tensorflow/tfjs";
+import { AdaptData, BaseAdapter, matrixList, readAdaptData } from "../adapter";
+import { InvalidOptionError } from "../errors";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Random } from "../random";
 import { Labels, Matrix } from "../tensor";
@@ -36,7 +38,7 @@ export interface DDTLOptions {
   seed?: number;
 }
 
-const DEFAULTS = {
+export const DDTL_DEFAULTS = {
   hidden: 64,
   code: 16,
   rounds: 8,
@@ -120,15 +122,17 @@ function variableOf(t: tf.Tensor): tf.Variable {
  * `fitPredict(Xs, ys, Xi, XtLabelled, ytLabelled, XtTest)` labels XtTest (which also enters the target's
  * reconstruction term: the unlabelled target is data too). `history` says what each round kept.
  */
-export class DDTL {
-  readonly options: typeof DEFAULTS;
+export class DDTL extends BaseAdapter {
+  protected readonly name = "DDTL";
+  readonly options: typeof DDTL_DEFAULTS;
   classes: Int32Array = new Int32Array(0);
   history: DDTLRound[] = [];
   private weights: tf.Variable[] = [];
   private features = 0;
 
   constructor(options?: DDTLOptions) {
-    this.options = checkOptions("DDTL", options, DEFAULTS);
+    super();
+    this.options = checkOptions("DDTL", options, DDTL_DEFAULTS);
     const o = this.options;
     for (const key of ["hidden", "code", "rounds", "epochs"] as const) requireInteger("DDTL", key, o[key], 1);
     for (const key of ["learningRate", "lambdaSource", "lambdaIntermediate"] as const) requirePositive("DDTL", key, o[key]);
@@ -136,7 +140,7 @@ export class DDTL {
   }
 
   /** Frees the network's weights (fitting again frees the old ones too). */
-  dispose(): void {
+  override dispose(): void {
     tf.dispose(this.weights);
     this.weights = [];
   }
@@ -167,7 +171,16 @@ export class DDTL {
     return { recon, ce, entropy };
   }
 
-  async fit(Xs: Matrix, ys: Labels, Xi: Matrix, XtLabelled: Matrix, ytLabelled: Labels, XtUnlabelled?: Matrix): Promise<this> {
+  /** Train on the labelled source, the intermediate domain, the labelled target and (`data.test`) the unlabelled target. */
+  async fit(data: AdaptData): Promise<this>;
+  async fit(Xs: Matrix, ys: Labels, Xi: Matrix, XtLabelled: Matrix, ytLabelled: Labels, XtUnlabelled?: Matrix): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    const { Xs, ys, intermediate, Xt, yt, test } = readAdaptData("DDTL.fit", args, ["Xs", "ys", "intermediate", "Xt", "yt", "test"], ["Xs", "ys", "intermediate", "Xt", "yt"]);
+    await this.fitArrays(Xs, ys!, single(intermediate!, "DDTL.fit"), Xt, yt!, test);
+    return this;
+  }
+
+  private async fitArrays(Xs: Matrix, ys: Labels, Xi: Matrix, XtLabelled: Matrix, ytLabelled: Labels, XtUnlabelled?: Matrix): Promise<void> {
     const where = "DDTL.fit";
     const o = this.options;
     const owned: tf.Tensor[] = [];
@@ -265,7 +278,7 @@ export class DDTL {
         }
       }
       optimizer.dispose();
-      return this;
+      return;
     } finally {
       tf.dispose(owned);
     }
@@ -277,7 +290,7 @@ export class DDTL {
   }
 
   private async predictAs(X: Matrix, argName: string, where: string): Promise<Int32Array> {
-    if (this.weights.length === 0) throw new Error("DDTL: call fit(Xs, ys, Xi, XtLabelled, ytLabelled) before predict");
+    if (this.weights.length === 0) throw this.notFitted(where.slice("DDTL.".length));
     const D = checkDomain(X, argName, where);
     try {
       checkFeatures(D.t, this.features, argName, "Xs", where);
@@ -291,8 +304,18 @@ export class DDTL {
   }
 
   /** Train with XtTest as the target's unlabelled data, then label it. */
-  async fitPredict(Xs: Matrix, ys: Labels, Xi: Matrix, XtLabelled: Matrix, ytLabelled: Labels, XtTest: Matrix): Promise<Int32Array> {
-    await this.fit(Xs, ys, Xi, XtLabelled, ytLabelled, XtTest);
-    return this.predictAs(XtTest, "XtTest", "DDTL.fitPredict");
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix, ys: Labels, Xi: Matrix, XtLabelled: Matrix, ytLabelled: Labels, XtTest: Matrix): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, intermediate, Xt, yt, test } = readAdaptData("DDTL.fitPredict", args, ["Xs", "ys", "intermediate", "Xt", "yt", "test"], ["Xs", "ys", "intermediate", "Xt", "yt", "test"]);
+    await this.fitArrays(Xs, ys!, single(intermediate!, "DDTL.fitPredict"), Xt, yt!, test);
+    return this.predictAs(test!, "XtTest", "DDTL.fitPredict");
   }
+}
+
+/** DDTL takes one intermediate domain. */
+function single(intermediate: Matrix | Matrix[], where: string): Matrix {
+  const list = matrixList(intermediate, where, "Xi (the intermediate domain)");
+  if (list.length !== 1) throw new InvalidOptionError(`${where}: it takes one intermediate domain (Xi), got a list of ${list.length}`);
+  return list[0];
 }

@@ -37,7 +37,7 @@ export interface DynamicTrAdaBoostOptions extends TrAdaBoostOptions {
   folds?: number;
 }
 
-const EXTRA_DEFAULTS = { select: "boost" as "boost" | "cv", folds: 3 };
+export const DYNAMIC_TRADABOOST_DEFAULTS = { select: "boost" as "boost" | "cv", folds: 3 };
 
 /** What `select: "cv"` measured and chose. */
 export interface BoostOrPoolSelection {
@@ -50,14 +50,14 @@ export interface BoostOrPoolSelection {
 }
 
 export class DynamicTrAdaBoost extends TrAdaBoost {
-  declare readonly options: TrAdaBoost["options"] & typeof EXTRA_DEFAULTS;
+  declare readonly options: TrAdaBoost["options"] & typeof DYNAMIC_TRADABOOST_DEFAULTS;
   /** after a fit with `select: "cv"`: both out-of-fold accuracies and the choice; null otherwise */
   selection: BoostOrPoolSelection | null = null;
   /** the chosen single learner (pooled or target-only) when `select: "cv"` did not keep the booster */
   private pooled: Classifier | null = null;
 
   constructor(options?: DynamicTrAdaBoostOptions) {
-    super(options, "DynamicTrAdaBoost", EXTRA_DEFAULTS);
+    super(options, "DynamicTrAdaBoost", DYNAMIC_TRADABOOST_DEFAULTS);
     if (this.options.select !== "boost" && this.options.select !== "cv") {
       throw new Error(`DynamicTrAdaBoost: option "select" must be "boost" or "cv", got ${JSON.stringify(this.options.select)}`);
     }
@@ -69,12 +69,11 @@ export class DynamicTrAdaBoost extends TrAdaBoost {
     return targetGrowth;
   }
 
-  override async fit(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels): Promise<this> {
+  protected override async fitArrays(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels): Promise<void> {
     this.pooled = null;
     this.selection = null;
-    await super.fit(Xs, ys, XtLabelled, ytLabelled);
+    await super.fitArrays(Xs, ys, XtLabelled, ytLabelled);
     if (this.options.select === "cv") await this.crossValidate(Xs, ys, XtLabelled, ytLabelled);
-    return this;
   }
 
   /** Out-of-fold accuracy of the booster and of the pooled learner; refits the pooled one if it wins. */
@@ -142,8 +141,7 @@ export class DynamicTrAdaBoost extends TrAdaBoost {
     return this.pooled === null ? super.predict(X) : this.predictPooled(X, "X", "DynamicTrAdaBoost.predict");
   }
 
-  override async fitPredict(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels, XtTest: Matrix): Promise<Int32Array> {
-    await this.fit(Xs, ys, XtLabelled, ytLabelled);
+  protected override async labelTest(XtTest: Matrix): Promise<Int32Array> {
     return this.pooled === null ? this.vote(XtTest, "XtTest", "DynamicTrAdaBoost.fitPredict")
       : this.predictPooled(XtTest, "XtTest", "DynamicTrAdaBoost.fitPredict");
   }

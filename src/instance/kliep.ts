@@ -10,6 +10,7 @@ import { kernelMatrix, medianHeuristicGamma } from "../kernels";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Random } from "../random";
 import { Labels, Matrix } from "../tensor";
+import { InstanceWeighting } from "./weighting";
 import { LearnerOption, checkDomain, checkFeatures, checkLabels, singleLearner } from "./common";
 
 export interface KLIEPOptions {
@@ -28,7 +29,7 @@ export interface KLIEPOptions {
   seed?: number;
 }
 
-const DEFAULTS = {
+export const KLIEP_DEFAULTS = {
   centers: 100,
   gamma: undefined as number | undefined,
   gammas: undefined as number[] | undefined,
@@ -91,15 +92,16 @@ function fitAlpha(A: Float64Array, m: number, c: number, b: Float64Array, iterat
  * `await fit(Xs, Xt)` sets `weights` = w(xᵢ) for every source row (their mean is 1); `fitPredict(Xs, ys, Xt)`
  * trains the weighted base learner on them. With `gammas`, γ is chosen by likelihood cross-validation.
  */
-export class KLIEP {
-  readonly options: typeof DEFAULTS;
-  weights: Float64Array = new Float64Array(0);
+export class KLIEP extends InstanceWeighting {
+  protected readonly name = "KLIEP";
+  readonly options: typeof KLIEP_DEFAULTS;
   /** the γ used (chosen by cross-validation when `gammas` was given) and each candidate's held-out score */
   gamma: number | undefined;
   crossValidation: { gamma: number; score: number }[] = [];
 
   constructor(options?: KLIEPOptions) {
-    this.options = checkOptions("KLIEP", options, DEFAULTS);
+    super();
+    this.options = checkOptions("KLIEP", options, KLIEP_DEFAULTS);
     const o = this.options;
     requireInteger("KLIEP", "centers", o.centers, 1);
     requireInteger("KLIEP", "folds", o.folds, 2);
@@ -112,7 +114,12 @@ export class KLIEP {
     if (o.learner !== undefined) singleLearner(o.learner, "KLIEP");
   }
 
-  async fit(Xs: Matrix, Xt: Matrix): Promise<this> {
+  protected get learner(): LearnerOption | undefined {
+    return this.options.learner;
+  }
+
+  /** The density ratio w(x) at the source rows. */
+  protected async fitWeights(Xs: Matrix, Xt: Matrix): Promise<void> {
     const where = "KLIEP.fit";
     const o = this.options;
     const S = checkDomain(Xs, "Xs", where);
@@ -183,25 +190,11 @@ export class KLIEP {
       }
       this.weights = w;
       this.gamma = gamma;
-      return this;
+      return;
     } finally {
       tf.dispose(created);
       if (S.owned) S.t.dispose();
       if (T?.owned) T.t.dispose();
-    }
-  }
-
-  /** Fit the density ratio, train the base learner on the weighted source, and label the target rows. */
-  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array> {
-    const learner = singleLearner(this.options.learner, "KLIEP");
-    const S = checkDomain(Xs, "Xs", "KLIEP.fitPredict");
-    try {
-      const labels = checkLabels(ys, S.t.shape[0], "ys", "Xs", "KLIEP.fitPredict");
-      await this.fit(S.t, Xt);
-      await learner.fit(S.t, labels, this.weights);
-      return await learner.predict(Xt);
-    } finally {
-      if (S.owned) S.t.dispose();
     }
   }
 }

@@ -8,6 +8,7 @@ import { Classifier } from "../classifiers/classifier";
 import { kernelMatrix, medianHeuristicGamma } from "../kernels";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
+import { InstanceWeighting } from "./weighting";
 import { LearnerOption, checkDomain, checkFeatures, checkLabels, singleLearner } from "./common";
 import { QPResult, solveBoxSumQP } from "../optim/qp";
 import { warnIfNotConverged } from "../errors";
@@ -31,7 +32,7 @@ export interface KMMOptions {
   seed?: number;
 }
 
-const DEFAULTS = {
+export const KMM_DEFAULTS = {
   B: 1000,
   epsilon: undefined as number | undefined,
   kernel: "rbf" as "rbf" | "linear",
@@ -60,9 +61,8 @@ export interface KMMTerms {
  * K, κ and the target constant for `kernel` (γ defaults to the median heuristic on Xs ∪ Xt). With them
  * MMD²(β) = ‖(1/n_s)Σβᵢφ(xᵢ) − (1/n_t)Σφ(x'ⱼ)‖² = (βᵀKβ − 2κᵀβ)/n_s² + targetMeanKernel.
  */
-export async function kmmTerms(Xs: Matrix, Xt: Matrix, options: { kernel?: "rbf" | "linear"; gamma?: number; seed?: number } = {}): Promise<KMMTerms> {
-  const opts = checkOptions("kmmTerms", options, { kernel: "rbf" as "rbf" | "linear", gamma: undefined as number | undefined, seed: 0 });
-  const where = "kmmTerms";
+export async function kmmTerms(Xs: Matrix, Xt: Matrix, options: { kernel?: "rbf" | "linear"; gamma?: number; seed?: number } = {}, where = "kmmTerms"): Promise<KMMTerms> {
+  const opts = checkOptions(where, options, { kernel: "rbf" as "rbf" | "linear", gamma: undefined as number | undefined, seed: 0 });
   if (opts.kernel !== "rbf" && opts.kernel !== "linear") throw new Error(`${where}: option "kernel" must be "rbf" or "linear", got ${JSON.stringify(opts.kernel)}`);
   const S = checkDomain(Xs, "Xs", where);
   let T: { t: tf.Tensor2D; owned: boolean } | null = null;
@@ -141,16 +141,16 @@ export interface KMMFitInfo extends Omit<QPResult, "beta"> {
  * `await fit(Xs, Xt)` sets `weights` (Float64Array, one per source row); `fitPredict(Xs, ys, Xt)` then trains
  * the base learner (`learner`, default a weighted LogisticRegression) on the weighted source and labels Xt.
  */
-export class KMM {
-  readonly options: typeof DEFAULTS;
-  /** the source weights β after `fit` */
-  weights: Float64Array = new Float64Array(0);
+export class KMM extends InstanceWeighting {
+  protected readonly name = "KMM";
+  readonly options: typeof KMM_DEFAULTS;
   /** the RBF γ used by the last fit */
   gamma: number | undefined;
   fitInfo: KMMFitInfo | null = null;
 
   constructor(options?: KMMOptions) {
-    this.options = checkOptions("KMM", options, DEFAULTS);
+    super();
+    this.options = checkOptions("KMM", options, KMM_DEFAULTS);
     const o = this.options;
     if (!(o.B > 0)) throw new Error(`KMM: option "B" (the upper bound of every weight) must be > 0, got ${o.B}`);
     if (o.epsilon !== undefined && !(o.epsilon >= 0)) throw new Error(`KMM: option "epsilon" must be ≥ 0, got ${o.epsilon}`);
@@ -161,11 +161,15 @@ export class KMM {
     if (o.learner !== undefined) singleLearner(o.learner, "KMM"); // fail early on a learner without weights
   }
 
-  /** Learn the source weights that match the target's kernel mean. */
-  async fit(Xs: Matrix, Xt: Matrix): Promise<this> {
+  protected get learner(): LearnerOption | undefined {
+    return this.options.learner;
+  }
+
+  /** The source weights β that match the target's kernel mean. */
+  protected async fitWeights(Xs: Matrix, Xt: Matrix): Promise<void> {
     const o = this.options;
     const started = Date.now();
-    const terms = await kmmTerms(Xs, Xt, { kernel: o.kernel, gamma: o.gamma, seed: o.seed });
+    const terms = await kmmTerms(Xs, Xt, { kernel: o.kernel, gamma: o.gamma, seed: o.seed }, "KMM.fit");
     const kernelMilliseconds = Date.now() - started;
     const ns = terms.ns;
     const epsilon = o.epsilon ?? (Math.sqrt(ns) - 1) / Math.sqrt(ns);
@@ -195,20 +199,5 @@ export class KMM {
       effectiveSampleSize: s2 > 0 ? (s * s) / s2 : 0,
       kernelMilliseconds,
     };
-    return this;
-  }
-
-  /** Fit the weights, train the base learner on the weighted source, and label the target rows. */
-  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array> {
-    const learner: Classifier = singleLearner(this.options.learner, "KMM");
-    const S = checkDomain(Xs, "Xs", "KMM.fitPredict");
-    try {
-      const labels = checkLabels(ys, S.t.shape[0], "ys", "Xs", "KMM.fitPredict");
-      await this.fit(S.t, Xt);
-      await learner.fit(S.t, labels, this.weights);
-      return await learner.predict(Xt);
-    } finally {
-      if (S.owned) S.t.dispose();
-    }
   }
 }

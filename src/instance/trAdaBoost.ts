@@ -5,6 +5,8 @@
  * that disagrees with the target, so its influence is boosted down round by round.
  */
 import * as tf from "@tensorflow/tfjs";
+import { AdaptData, BaseAdapter, readAdaptData } from "../adapter";
+import { requireTwoClasses } from "../classifiers/classifier";
 import { Classifier } from "../classifiers/classifier";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Labels, Matrix } from "../tensor";
@@ -67,7 +69,7 @@ export interface TrAdaBoostHistory {
  * `fitPredict(Xs, ys, XtLabelled, ytLabelled, XtTest)` labels XtTest; `fit` then `predict` does the same in
  * two steps. `history` keeps every round's weights.
  */
-export class TrAdaBoost {
+export class TrAdaBoost extends BaseAdapter {
   readonly options: typeof TRADABOOST_DEFAULTS;
   classes: Int32Array = new Int32Array(0);
   history: TrAdaBoostHistory = { source: [], target: [], errors: [], alphas: [], corrections: [] };
@@ -90,10 +92,13 @@ export class TrAdaBoost {
 
   /** the class name in messages */
   protected readonly where: string;
+  protected readonly name: string;
 
   /** `where` and `extraDefaults`: for variants that add options (DynamicTrAdaBoost). */
   constructor(options?: TrAdaBoostOptions, where = "TrAdaBoost", extraDefaults: object = {}) {
+    super();
     this.where = where;
+    this.name = where;
     this.options = checkOptions(where, options, { ...TRADABOOST_DEFAULTS, ...extraDefaults });
     const o = this.options;
     requireInteger(where, "estimators", o.estimators, 1);
@@ -119,7 +124,16 @@ export class TrAdaBoost {
     return 1;
   }
 
-  async fit(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels): Promise<this> {
+  /** Boost on the labelled source and the labelled target rows (`data.target.y`). */
+  async fit(data: AdaptData): Promise<this>;
+  async fit(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    const { Xs, ys, Xt, yt } = readAdaptData(`${this.where}.fit`, args, ["Xs", "ys", "Xt", "yt"], ["Xs", "ys", "Xt", "yt"]);
+    await this.fitArrays(Xs, ys!, Xt, yt!);
+    return this;
+  }
+
+  protected async fitArrays(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels): Promise<void> {
     const where = `${this.where}.fit`;
     const S = checkDomain(Xs, "Xs", where);
     let T: { t: tf.Tensor2D; owned: boolean } | null = null;
@@ -132,7 +146,7 @@ export class TrAdaBoost {
       const labelsS = checkLabels(ys, ns, "ys", "Xs", where);
       const labelsT = checkLabels(ytLabelled, nt, "ytLabelled", "XtLabelled", where);
       checkKnownClasses(labelsT, labelsS, "ytLabelled", "ys (the source labels)", where);
-      this.classes = Int32Array.from(new Set(labelsS)).sort();
+      this.classes = requireTwoClasses(labelsS, "ys", where);
       this.features = S.t.shape[1];
       const K = this.classes.length;
       const column = new Map<number, number>();
@@ -178,7 +192,7 @@ export class TrAdaBoost {
         this.history.corrections.push(correction);
         for (let i = 0; i < ns; i++) w[i] *= correction * beta ** (lr * e[i]);
       }
-      return this;
+      return;
     } finally {
       X?.dispose();
       if (S.owned) S.t.dispose();
@@ -211,7 +225,7 @@ export class TrAdaBoost {
   }
 
   protected async vote(X: Matrix, argName: string, where: string): Promise<Int32Array> {
-    if (this.voters.length === 0) throw new Error(`${this.where}: call fit(Xs, ys, XtLabelled, ytLabelled) before predict`);
+    if (this.voters.length === 0) throw this.notFitted(where.slice(this.where.length + 1) || "predict");
     const D = checkDomain(X, argName, where);
     try {
       checkFeatures(D.t, this.features, argName, "Xs", where);
@@ -247,8 +261,17 @@ export class TrAdaBoost {
     }
   }
 
-  async fitPredict(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels, XtTest: Matrix): Promise<Int32Array> {
-    await this.fit(Xs, ys, XtLabelled, ytLabelled);
+  /** `fit`, then the labels of `data.test` (required: the labelled target rows are training data). */
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels, XtTest: Matrix): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, Xt, yt, test } = readAdaptData(`${this.where}.fitPredict`, args, ["Xs", "ys", "Xt", "yt", "test"], ["Xs", "ys", "Xt", "yt", "test"]);
+    await this.fitArrays(Xs, ys!, Xt, yt!);
+    return this.labelTest(test!);
+  }
+
+  /** The labels of fitPredict's test rows. */
+  protected async labelTest(XtTest: Matrix): Promise<Int32Array> {
     return this.vote(XtTest, "XtTest", `${this.where}.fitPredict`);
   }
 }

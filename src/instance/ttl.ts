@@ -5,6 +5,7 @@
  * tri-factorisations.
  */
 import * as tf from "@tensorflow/tfjs";
+import { AdaptData, BaseAdapter, matrixList, readAdaptData } from "../adapter";
 import { checkOptions, requireInteger } from "../options";
 import { mmd } from "../metrics/mmd";
 import { proxyADistance } from "../metrics/proxyADistance";
@@ -70,7 +71,7 @@ export interface TTLOptions {
   seed?: number;
 }
 
-const DEFAULTS = { clusters: 10, iterations: 100, distance: "mmd" as DomainDistance, seed: 0 };
+export const TTL_DEFAULTS = { clusters: 10, iterations: 100, distance: "mmd" as DomainDistance, seed: 0 };
 
 const EPS = 1e-12;
 
@@ -110,8 +111,9 @@ interface Term {
  * `fit(Xs, ys, candidates, Xt)` ranks the candidates (`rankIntermediates`), keeps the best, and factorises;
  * `fitPredict` returns the target labels. `intermediateLabels` are the labels it gave the intermediate domain.
  */
-export class TTL {
-  readonly options: typeof DEFAULTS;
+export class TTL extends BaseAdapter {
+  protected readonly name = "TTL";
+  readonly options: typeof TTL_DEFAULTS;
   /** the candidates' scores, best first, and the chosen one's index */
   ranking: IntermediateScore[] = [];
   selected = -1;
@@ -122,16 +124,26 @@ export class TTL {
   objective: number[] = [];
 
   constructor(options?: TTLOptions) {
-    this.options = checkOptions("TTL", options, DEFAULTS);
+    super();
+    this.options = checkOptions("TTL", options, TTL_DEFAULTS);
     const o = this.options;
     requireInteger("TTL", "clusters", o.clusters, 1);
     requireInteger("TTL", "iterations", o.iterations, 1);
     if (o.distance !== "mmd" && o.distance !== "proxyA") throw new Error(`TTL: option "distance" must be "mmd" or "proxyA", got ${JSON.stringify(o.distance)}`);
   }
 
-  async fit(Xs: Matrix, ys: Labels, candidates: Matrix | Matrix[], Xt: Matrix): Promise<this> {
+  /** Rank the intermediate candidates (`data.intermediate`), keep the best, factorise (transductive: labels the fitted target). */
+  async fit(data: AdaptData): Promise<this>;
+  async fit(Xs: Matrix, ys: Labels, candidates: Matrix | Matrix[], Xt: Matrix): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    const { Xs, ys, intermediate, Xt } = readAdaptData("TTL.fit", args, ["Xs", "ys", "intermediate", "Xt"], ["Xs", "ys", "intermediate", "Xt"]);
+    await this.fitArrays(Xs, ys!, intermediate!, Xt);
+    return this;
+  }
+
+  private async fitArrays(Xs: Matrix, ys: Labels, candidates: Matrix | Matrix[], Xt: Matrix): Promise<void> {
     const where = "TTL.fit";
-    const list = asList(candidates);
+    const list = matrixList(candidates, "TTL.fit", "candidates (the candidate intermediate domains)");
     const owned: tf.Tensor[] = [];
     try {
       const S = checkDomain(Xs, "Xs", where);
@@ -155,14 +167,17 @@ export class TTL {
       const { GI, GT } = await this.factorise(S.t, Int32Array.from(labels, (c) => column.get(c)!), I.t, T.t);
       this.intermediateLabels = Int32Array.from(GI, (j) => this.classes[j]);
       this.targetLabels = Int32Array.from(GT, (j) => this.classes[j]);
-      return this;
     } finally {
       tf.dispose(owned);
     }
   }
 
-  async fitPredict(Xs: Matrix, ys: Labels, candidates: Matrix | Matrix[], Xt: Matrix): Promise<Int32Array> {
-    await this.fit(Xs, ys, candidates, Xt);
+  /** `fit`, then the target's labels (TTL is transductive: `data.test` is not supported). */
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix, ys: Labels, candidates: Matrix | Matrix[], Xt: Matrix): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, intermediate, Xt } = readAdaptData("TTL.fitPredict", args, ["Xs", "ys", "intermediate", "Xt"], ["Xs", "ys", "intermediate", "Xt"]);
+    await this.fitArrays(Xs, ys!, intermediate!, Xt);
     return this.targetLabels;
   }
 
@@ -261,17 +276,6 @@ export class TTL {
   }
 }
 
-/** One matrix or a list of them (number[][] is one matrix, not a list of rows). */
-function asList(candidates: Matrix | Matrix[]): Matrix[] {
-  if (candidates instanceof tf.Tensor) return [candidates];
-  if (Array.isArray(candidates) && candidates.length > 0 && Array.isArray(candidates[0]) && typeof (candidates[0] as unknown[])[0] === "number") {
-    return [candidates as number[][]];
-  }
-  if (!Array.isArray(candidates) || candidates.length === 0) {
-    throw new Error("TTL.fit: candidates must be a matrix or a non-empty array of matrices (the candidate intermediate domains)");
-  }
-  return candidates as Matrix[];
-}
 
 async function checkNonNegative(X: tf.Tensor2D, name: string, where: string): Promise<void> {
   const m = tf.tidy(() => X.min());

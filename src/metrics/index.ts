@@ -1,12 +1,12 @@
 export { accuracy } from "./accuracy";
-export { mmd } from "./mmd";
+export { mmd, MMD_DEFAULTS } from "./mmd";
 export type { MmdOptions } from "./mmd";
-export { proxyADistance } from "./proxyADistance";
+export { proxyADistance, PROXY_A_DISTANCE_DEFAULTS } from "./proxyADistance";
 export type { ProxyADistanceOptions } from "./proxyADistance";
 export { linearCka, meanCosineDrift } from "./cka";
 export { negativeTransferGap, targetError, tInterval, studentTQuantile, studentTCdf } from "./negativeTransfer";
 export type { NegativeTransferGap, NegativeTransferGapOptions, TargetErrorArm, TInterval } from "./negativeTransfer";
 export { leep } from "./leep";
-export { logme, logmeDetails } from "./logme";
+export { logme, logmeDetails, LOGME_DEFAULTS } from "./logme";
 export type { LogMEOptions, LogMEFit, LogMEResult } from "./logme";
 export { pearson, spearman, kendallTau, ranks } from "./rankCorrelation";

@@ -36,7 +36,7 @@ export interface LogMEResult {
   classes: number[];
 }
 
-const DEFAULTS = { maxIterations: 100, tolerance: 1e-6 };
+export const LOGME_DEFAULTS = { maxIterations: 100, tolerance: 1e-6 };
 // keeps the updates' denominators away from 0. The reference code adds 1e-5, which moves the fixed point
 // visibly when ‖m‖² is small (a large α); a floor this low leaves the stationary point where it is.
 const EPSILON = 1e-12;
@@ -58,7 +58,7 @@ export function logme(features: Matrix, labels: Labels, options?: LogMEOptions):
 }
 
 export function logmeDetails(features: Matrix, labels: Labels, options?: LogMEOptions): LogMEResult {
-  const opts = checkOptions("logme", options, DEFAULTS);
+  const opts = checkOptions("logme", options, LOGME_DEFAULTS);
   requireInteger("logme", "maxIterations", opts.maxIterations, 1);
   requirePositive("logme", "tolerance", opts.tolerance);
   const F = rowsFloat64(features, "features");

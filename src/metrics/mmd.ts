@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkKernelKind, medianHeuristicGammaAsync } from "../kernels";
 import { checkOptions, requireInteger, requirePositive } from "../options";
-import { Matrix, disposeIfCreated, readFloat32, toTensor2D } from "../tensor";
+import { Matrix, disposeIfCreated, readFloat32, toTensor2D, assertFiniteAsync } from "../tensor";
 
 export interface MmdOptions {
   /** "rbf" (default) or "linear" */
@@ -23,7 +23,7 @@ export interface MmdOptions {
   blockSize?: number;
 }
 
-const DEFAULTS = {
+export const MMD_DEFAULTS = {
   kernel: "rbf" as "linear" | "rbf",
   gamma: undefined as number | undefined,
   bandwidths: [0.25, 0.5, 1, 2, 4] as number[],
@@ -48,7 +48,7 @@ const DEFAULTS = {
  * pairs and 1/m², 1/n². Kernel blocks are computed on the TF backend; block row sums are added in float64.
  */
 export async function mmd(Xs: Matrix, Xt: Matrix, options?: MmdOptions): Promise<number> {
-  const opts = checkOptions("mmd", options, DEFAULTS);
+  const opts = checkOptions("mmd", options, MMD_DEFAULTS);
   const kernel = checkKernelKind(opts.kernel, "mmd: kernel");
   if (kernel === "primal") throw new Error('mmd: kernel must be "linear" or "rbf", got "primal"');
   const biased = opts.biased ?? kernel === "linear";
@@ -57,6 +57,8 @@ export async function mmd(Xs: Matrix, Xt: Matrix, options?: MmdOptions): Promise
   try {
     const [m, d] = A.shape;
     const n = B.shape[0];
+    await assertFiniteAsync(A, "Xs", "mmd");
+    await assertFiniteAsync(B, "Xt", "mmd");
     if (B.shape[1] !== d) throw new Error(`mmd: Xt has ${B.shape[1]} features (columns) but Xs has ${d}; they must match`);
     if (!biased && (m < 2 || n < 2)) throw new Error(`mmd: the unbiased estimate needs at least 2 rows in Xs and in Xt, got ${m} and ${n}`);
     if (kernel === "linear") return await linearMmd(A, B, biased);

@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { LogisticRegression } from "../classifiers/logisticRegression";
 import { checkOptions, requireInteger } from "../options";
 import { Random } from "../random";
-import { Matrix, disposeIfCreated, toTensor2D } from "../tensor";
+import { Matrix, disposeIfCreated, toTensor2D, assertFiniteAsync } from "../tensor";
 
 export interface ProxyADistanceOptions {
   /** seed of the subsample and the train/test split; default 0 */
@@ -19,6 +19,8 @@ export interface ProxyADistanceOptions {
   maxIterations?: number;
 }
 
+export const PROXY_A_DISTANCE_DEFAULTS = { seed: 0, testFraction: 0.5, lambda: 1e-2, maxIterations: 300 };
+
 /**
  * PAD = 2(1 − 2ε), clipped to [0, 2], where ε is the held-out error of a logistic regression trained to label
  * rows as source (0) or target (1). Balanced: the larger domain is subsampled (seeded) to the smaller one's size,
@@ -26,7 +28,7 @@ export interface ProxyADistanceOptions {
  * Each domain is split the same way: `testFraction` of its rows for the test, the rest for training.
  */
 export async function proxyADistance(Xs: Matrix, Xt: Matrix, options?: ProxyADistanceOptions): Promise<number> {
-  const opts = checkOptions("proxyADistance", options, { seed: 0, testFraction: 0.5, lambda: 1e-2, maxIterations: 300 });
+  const opts = checkOptions("proxyADistance", options, PROXY_A_DISTANCE_DEFAULTS);
   if (!(opts.testFraction > 0 && opts.testFraction < 1)) {
     throw new Error(`proxyADistance: option "testFraction" must be in (0, 1), got ${opts.testFraction}`);
   }
@@ -36,6 +38,8 @@ export async function proxyADistance(Xs: Matrix, Xt: Matrix, options?: ProxyADis
   let parts: tf.Tensor2D[] = [];
   try {
     if (A.shape[1] !== B.shape[1]) throw new Error(`proxyADistance: Xt has ${B.shape[1]} features (columns) but Xs has ${A.shape[1]}; they must match`);
+    await assertFiniteAsync(A, "Xs", "proxyADistance");
+    await assertFiniteAsync(B, "Xt", "proxyADistance");
     const m = Math.min(A.shape[0], B.shape[0]);
     if (m < 2) throw new Error(`proxyADistance: each domain needs at least 2 rows, got ${A.shape[0]} and ${B.shape[0]}`);
     const nTest = Math.min(m - 1, Math.max(1, Math.round(m * opts.testFraction)));

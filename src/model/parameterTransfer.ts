@@ -13,6 +13,7 @@
  * they over-fit one labelled sample per class and undo what the prior keeps.
  */
 import * as tf from "@tensorflow/tfjs";
+import { AdaptData, BaseAdapter, isAdaptData, readAdaptData } from "../adapter";
 import { LogisticRegression } from "../classifiers/logisticRegression";
 import { encodeLabels, checkLabelCount } from "../classifiers/classifier";
 import { minimizeLbfgs } from "../optim/lbfgs";
@@ -34,7 +35,7 @@ export interface ParameterTransferOptions {
   seed?: number;
 }
 
-const DEFAULTS = { lambda: 1, sourceLambda: 1e-2, maxIterations: 300, tolerance: 1e-4, seed: 0 };
+export const PARAMETER_TRANSFER_DEFAULTS = { lambda: 1, sourceLambda: 1e-2, maxIterations: 300, tolerance: 1e-4, seed: 0 };
 
 /** The transferred parameters: a fitted linear softmax model (a LogisticRegression has exactly these fields). */
 export interface SourceParameters {
@@ -45,8 +46,9 @@ export interface SourceParameters {
   intercept: Float32Array;
 }
 
-export class ParameterTransfer {
-  readonly options: typeof DEFAULTS;
+export class ParameterTransfer extends BaseAdapter {
+  protected readonly name = "ParameterTransfer";
+  readonly options: typeof PARAMETER_TRANSFER_DEFAULTS;
   /** the target's classes (ascending), weights (features × classes, row-major) and intercepts, after fit */
   classes: Int32Array = new Int32Array(0);
   coef: Float32Array = new Float32Array(0);
@@ -56,7 +58,8 @@ export class ParameterTransfer {
   private features = 0;
 
   constructor(options?: ParameterTransferOptions) {
-    this.options = checkOptions("ParameterTransfer", options, DEFAULTS);
+    super();
+    this.options = checkOptions("ParameterTransfer", options, PARAMETER_TRANSFER_DEFAULTS);
     if (!(this.options.lambda >= 0)) throw new InvalidOptionError(`ParameterTransfer: option "lambda" must be ≥ 0, got ${this.options.lambda}`);
     if (!(this.options.sourceLambda >= 0)) throw new InvalidOptionError(`ParameterTransfer: option "sourceLambda" must be ≥ 0, got ${this.options.sourceLambda}`);
     requireInteger("ParameterTransfer", "maxIterations", this.options.maxIterations, 1);
@@ -67,7 +70,27 @@ export class ParameterTransfer {
    * Trains on the labelled target samples (X, y) with the prior centred on `source`'s weights. A target class
    * that the source lacks gets a zero prior column (plain L2 for it); the source's extra classes are ignored.
    */
-  async fit(X: Matrix, y: Labels, source: SourceParameters): Promise<this> {
+  async fit(data: AdaptData): Promise<this>;
+  async fit(X: Matrix, y: Labels, source: SourceParameters): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    if (isAdaptData(args[0])) {
+      const { Xs, ys, Xt, yt } = readAdaptData("ParameterTransfer.fit", args, ["Xs", "ys", "Xt", "yt"], ["Xs", "ys", "Xt", "yt"]);
+      return this.fitBoth(Xs, ys!, Xt, yt!);
+    }
+    const [X, y, source] = args as [Matrix, Labels, SourceParameters];
+    return this.fitWithPrior(X, y, source);
+  }
+
+  /** The source model (`sourceLambda`), then the target model pulled towards it. */
+  private async fitBoth(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels): Promise<this> {
+    this.sourceModel = await new LogisticRegression({ lambda: this.options.sourceLambda, maxIterations: this.options.maxIterations, tolerance: this.options.tolerance }).fit(Xs, ys);
+    return this.fitWithPrior(XtLabelled, ytLabelled, this.sourceModel);
+  }
+
+  private async fitWithPrior(X: Matrix, y: Labels, source: SourceParameters): Promise<this> {
+    if (source === undefined || source === null || !(source.coef instanceof Float32Array)) {
+      throw new InvalidOptionError("ParameterTransfer.fit: give fit({ source, target }) or fit(X, y, source) with source a fitted LogisticRegression or { classes, coef, intercept }");
+    }
     const Xt = toTensor2D(X, "X");
     const owned: tf.Tensor[] = [];
     try {
@@ -142,24 +165,26 @@ export class ParameterTransfer {
    * (Xs, ys) with `sourceLambda`, then the target model on (XtLabelled, ytLabelled) pulled towards it; returns
    * labels for XtTest.
    */
-  async fitPredict(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels, XtTest: Matrix): Promise<Int32Array> {
-    this.sourceModel = await new LogisticRegression({ lambda: this.options.sourceLambda, maxIterations: this.options.maxIterations, tolerance: this.options.tolerance }).fit(Xs, ys);
-    await this.fit(XtLabelled, ytLabelled, this.sourceModel);
-    return this.predict(XtTest);
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix, ys: Labels, XtLabelled: Matrix, ytLabelled: Labels, XtTest: Matrix): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, Xt, yt, test } = readAdaptData("ParameterTransfer.fitPredict", args, ["Xs", "ys", "Xt", "yt", "test"], ["Xs", "ys", "Xt", "yt", "test"]);
+    await this.fitBoth(Xs, ys!, Xt, yt!);
+    return this.predict(test!);
   }
 
-  private logits(X: Matrix): tf.Tensor2D {
-    if (this.classes.length === 0) throw new NotFittedError("ParameterTransfer: call fit(X, y, source) before predict");
-    return linearLogits({ coef: this.coef, intercept: this.intercept, features: this.features, classes: this.classes }, X, (got) => `ParameterTransfer.predict: X has ${got} features but the model has ${this.features}`);
+  private async logits(X: Matrix, where: string): Promise<tf.Tensor2D> {
+    if (this.classes.length === 0) throw this.notFitted("predict");
+    return linearLogits({ coef: this.coef, intercept: this.intercept, features: this.features, classes: this.classes }, X, (got) => `ParameterTransfer.predict: X has ${got} features but the model has ${this.features}`, where);
   }
 
   /** Class probabilities (columns: `classes`); the caller disposes. */
   async predictProba(X: Matrix): Promise<tf.Tensor2D> {
-    return softmaxProbabilities(this.logits(X));
+    return softmaxProbabilities(await this.logits(X, "ParameterTransfer.predictProba"));
   }
 
   async predict(X: Matrix): Promise<Int32Array> {
-    return labelsOfLargest(this.logits(X), this.classes);
+    return labelsOfLargest(await this.logits(X, "ParameterTransfer.predict"), this.classes);
   }
 
   /** ‖W − W_s‖_F / ‖W_s‖_F for the classes both share: how far the target moved from the source's parameters. */

@@ -14,6 +14,7 @@
  * The paper gives no code; the concrete choices (the K-means space, the confidence rule, a trust region for the
  * thresholds) are this implementation's and are options, compared in notebooks/04-model-based.ipynb.
  */
+import { AdaptData, BaseAdapter, readAdaptData } from "../adapter";
 import { checkOptions, requireInteger } from "../options";
 import { Labels, Matrix, toLabels } from "../tensor";
 import { AdaptiveTree, Rows, argmax, toRows } from "./tree";
@@ -58,7 +59,7 @@ export interface TransEMDTOptions {
 
 export type ThresholdUpdate = (leftValues: number[], rightValues: number[], oldThreshold: number) => number;
 
-const DEFAULTS = {
+export const TRANSEMDT_DEFAULTS = {
   maxDepth: 6, minSamplesLeaf: 5, iterations: 10, kmeansIterations: 1, confidence: 0.6, rule: "agreement" as ConfidenceRule,
   margin: 0.7, space: "weighted" as ClusterSpace, minSamples: 3, sideShare: 0.75, maxShift: 0.5, relabelLeaves: true,
   thresholdUpdate: adaptThreshold as ThresholdUpdate, seed: 0,
@@ -88,8 +89,9 @@ export interface ThresholdShift {
   shiftInSourceStd: number;
 }
 
-export class TransEMDT {
-  readonly options: typeof DEFAULTS;
+export class TransEMDT extends BaseAdapter {
+  protected readonly name = "TransEMDT";
+  readonly options: typeof TRANSEMDT_DEFAULTS;
   /** the tree grown on the source, untouched */
   sourceTree: AdaptiveTree | null = null;
   /** the tree adapted to the target */
@@ -98,7 +100,8 @@ export class TransEMDT {
   private sourceStd: Float64Array = new Float64Array(0);
 
   constructor(options?: TransEMDTOptions) {
-    this.options = checkOptions("TransEMDT", options, DEFAULTS);
+    super();
+    this.options = checkOptions("TransEMDT", options, TRANSEMDT_DEFAULTS);
     const o = this.options;
     requireInteger("TransEMDT", "iterations", o.iterations, 0);
     requireInteger("TransEMDT", "kmeansIterations", o.kmeansIterations, 1);
@@ -114,7 +117,14 @@ export class TransEMDT {
   }
 
   /** Grows the source tree on (Xs, ys) and adapts it to the unlabelled target Xt (NaN = missing, in both). */
-  async fit(Xs: Matrix | Rows, ys: Labels, Xt: Matrix | Rows): Promise<this> {
+  async fit(data: AdaptData): Promise<this>;
+  async fit(Xs: Matrix | Rows, ys: Labels, Xt: Matrix | Rows): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    const { Xs, ys, Xt } = readAdaptData("TransEMDT.fit", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
+    return this.fitRows(Xs, ys!, Xt);
+  }
+
+  private async fitRows(Xs: Matrix | Rows, ys: Labels, Xt: Matrix | Rows): Promise<this> {
     const S = toRows(Xs, "Xs");
     const T = toRows(Xt, "Xt");
     if (S.cols !== T.cols) throw new ShapeMismatchError(`TransEMDT.fit: Xs has ${S.cols} features but Xt has ${T.cols}`);
@@ -149,15 +159,18 @@ export class TransEMDT {
   }
 
   /** `fit` then the adapted tree's labels for the target (docs/design.md: `fitPredict(Xs, ys, Xt)`). */
-  async fitPredict(Xs: Matrix | Rows, ys: Labels, Xt: Matrix | Rows): Promise<Int32Array> {
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix | Rows, ys: Labels, Xt: Matrix | Rows): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, Xt, test } = readAdaptData("TransEMDT.fitPredict", args, ["Xs", "ys", "Xt", "test"], ["Xs", "ys", "Xt"]);
     const T = toRows(Xt, "Xt");
-    await this.fit(Xs, ys, T);
-    return this.predict(T);
+    await this.fitRows(Xs, ys!, T);
+    return this.predict(test ?? T);
   }
 
   /** Labels from the adapted tree. */
   async predict(X: Matrix | Rows): Promise<Int32Array> {
-    if (!this.tree) throw new NotFittedError("TransEMDT: call fit(Xs, ys, Xt) before predict");
+    if (!this.tree) throw this.notFitted("predict");
     return this.tree.predict(X);
   }
 
@@ -273,7 +286,7 @@ export class TransEMDT {
 
   /** Every split's threshold before and after adaptation, with the shift in source standard deviations. */
   thresholdShifts(): ThresholdShift[] {
-    if (!this.tree || !this.sourceTree) throw new NotFittedError("TransEMDT: call fit(Xs, ys, Xt) before thresholdShifts");
+    if (!this.tree || !this.sourceTree) throw this.notFitted("thresholdShifts");
     return this.sourceTree.splits().map((s) => {
       const after = this.tree!.nodes[s.node].threshold;
       const sd = this.sourceStd[s.feature];

@@ -17,7 +17,7 @@ export interface AdaptiveTreeOptions {
   seed?: number;
 }
 
-const DEFAULTS = { maxDepth: 6, minSamplesLeaf: 5, seed: 0 };
+export const ADAPTIVE_TREE_DEFAULTS = { maxDepth: 6, minSamplesLeaf: 5, seed: 0 };
 
 /** One node; a leaf has feature −1. */
 export interface TreeNode {
@@ -59,7 +59,7 @@ export class AdaptiveTree {
   features = 0;
 
   constructor(options?: AdaptiveTreeOptions) {
-    this.options = checkOptions("AdaptiveTree", options, DEFAULTS);
+    this.options = checkOptions("AdaptiveTree", options, ADAPTIVE_TREE_DEFAULTS);
     requireInteger("AdaptiveTree", "maxDepth", this.options.maxDepth, 1);
     requireInteger("AdaptiveTree", "minSamplesLeaf", this.options.minSamplesLeaf, 1);
   }

@@ -3,7 +3,9 @@
  * Each returns a plain Plotly spec (see spec.ts).
  */
 import * as tf from "@tensorflow/tfjs";
-import { Matrix, Labels, readFloat32, toTensor2D, toLabels, toLabelsAsync } from "../tensor";
+import { Matrix, Labels, assertFinite, assertFiniteAsync, readFloat32, toTensor2D, toLabels, toLabelsAsync } from "../tensor";
+import { checkOptions } from "../options";
+import { TransferlabError } from "../errors";
 import { pcaProject, pcaProjectAsync } from "./pca";
 import { PlotSpec, DOMAIN_COLORS, PALETTE, baseLayout } from "./spec";
 
@@ -26,6 +28,15 @@ export interface ScatterOptions {
   targetSizes?: ArrayLike<number>;
 }
 
+/** The keys `scatter2d` takes (an unknown one, e.g. `colourBy`, is an error suggesting `colorBy`). */
+export const SCATTER_DEFAULTS: ScatterOptions = {
+  title: undefined, sourceLabels: undefined, targetLabels: undefined, maxPoints: 1500, seed: 0, colorBy: "domain",
+  names: undefined, sourceSizes: undefined, targetSizes: undefined,
+};
+
+/** The keys `histogramByDomain` takes. */
+export const HISTOGRAM_DEFAULTS: HistogramOptions = { title: undefined, xTitle: undefined, bins: 30, names: undefined };
+
 /** Marker diameters for `values`: area ∝ value, 2 px at 0, 18 px at the largest value. */
 function markerSizes(values: ArrayLike<number>, rows: number, name: string): number[] {
   if (values.length !== rows) throw new Error(`scatter2d: ${name} has ${values.length} values for ${rows} rows; give one per row`);
@@ -44,10 +55,14 @@ function markerSizes(values: ArrayLike<number>, rows: number, name: string): num
  * Tensors are read synchronously: on WebGPU in Node use `scatter2dAsync`.
  */
 export function scatter2d(source: Matrix, target: Matrix | null, options: ScatterOptions = {}): PlotSpec {
+  options = checkOptions("scatter2d", options, SCATTER_DEFAULTS);
   const { xs, xt, d } = scatterInputs(source, target);
   let ps: number[][], pt: number[][];
   let axisNames = ["x₁", "x₂"];
   try {
+    // a NaN would become a null coordinate in the figure (and spoil the whole PCA)
+    assertFinite(xs, "source", "scatter2d");
+    assertFinite(xt, "target", "scatter2d");
     if (d === 1 || d === 2) {
       [ps, pt] = [xs, xt].map((t) => rowsOf(t.dataSync(), t.shape[0], d));
     } else {
@@ -66,10 +81,13 @@ export function scatter2d(source: Matrix, target: Matrix | null, options: Scatte
 
 /** `scatter2d` with asynchronous reads (synchronous reads fail on WebGPU in Node); the same figure. */
 export async function scatter2dAsync(source: Matrix, target: Matrix | null, options: ScatterOptions = {}): Promise<PlotSpec> {
+  options = checkOptions("scatter2d", options, SCATTER_DEFAULTS);
   const { xs, xt, d } = scatterInputs(source, target);
   let ps: number[][], pt: number[][];
   let axisNames = ["x₁", "x₂"];
   try {
+    await assertFiniteAsync(xs, "source", "scatter2d");
+    await assertFiniteAsync(xt, "target", "scatter2d");
     if (d === 1 || d === 2) {
       const [a, b] = await readFloat32(xs, xt);
       [ps, pt] = [rowsOf(a, xs.shape[0], d), rowsOf(b, xt.shape[0], d)];
@@ -171,6 +189,12 @@ export interface HistogramOptions {
 
 /** Overlaid, normalised histograms of one feature (or any 1-D values) in source and target. */
 export function histogramByDomain(source: ArrayLike<number>, target: ArrayLike<number>, options: HistogramOptions = {}): PlotSpec {
+  options = checkOptions("histogramByDomain", options, HISTOGRAM_DEFAULTS);
+  for (const [values, name] of [[source, "source"], [target, "target"]] as const) {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) throw new TransferlabError(`histogramByDomain: ${name}[${i}] = ${values[i]} is not finite`);
+    }
+  }
   const names = options.names ?? ["source", "target"];
   const all = [...Array.from(source), ...Array.from(target)];
   if (all.length === 0) throw new Error("histogramByDomain: both source and target are empty");

@@ -1,5 +1,5 @@
 /** Relation-based transfer (lecture section 9, 基于关系迁移): transfer the relations between samples. */
-export { formatRule, formatLiteral, parseRule, canonicalRule, isVariable, variableName, World, worldOf, coveredExamples, MAX_BINDINGS } from "./logic";
+export { formatRule, formatLiteral, parseRule, canonicalRule, isVariable, variableName, World, worldOf, coveredExamples } from "./logic";
 export type { Rule, Literal } from "./logic";
 export { ruleCoverage, countCoverage, examplesOf, exampleTotals, mEstimate, closedWorld, subsampleExamples } from "./coverage";
 export type { RuleCounts } from "./coverage";

@@ -1,3 +1,3 @@
 /** Safe transfer: guard against negative transfer with the few labelled target samples. */
-export { SafeTransfer, stratifiedFolds } from "./guard";
+export { SafeTransfer } from "./guard";
 export type { TargetArm, SafeTransferCandidate, SafeTransferOptions, SafeTransferDecision, CandidateReport } from "./guard";

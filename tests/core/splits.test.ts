@@ -19,7 +19,7 @@ describe("splits", () => {
     const testLabels = takeLabels(y, a.test);
     expect(testLabels.filter((v) => v === 1).length).toBe(2);
     expect(testLabels.filter((v) => v === 2).length).toBe(3);
-    expect(() => trainTestSplit(y, { testFraction: 1 })).toThrow(/testFraction must be in \(0, 1\)/);
+    expect(() => trainTestSplit(y, { testFraction: 1 })).toThrow(/trainTestSplit: option "testFraction" must be in \(0, 1\)/);
   });
 
   test("labelledPerClass takes k of every class and names a class that is too small", () => {

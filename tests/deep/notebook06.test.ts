@@ -61,7 +61,7 @@ test("exercise 06-deep-transferability: the instructor source runs green; the st
   expectReleasable(runs, { points: [3, 3], solution: "net.copyLayersFrom(base, n)", firstTask: "test_make_anb" });
 });
 
-test("a Jupyter interrupt stops tl.train at the next batch; the network keeps what it learned; the next cell uses it", async () => {
+test("a Jupyter interrupt stops tl.deep.train at the next batch; the network keeps what it learned; the next cell uses it", async () => {
   const client = new KernelClient();
   await client.start(undefined, ROOT);
   try {
@@ -69,15 +69,15 @@ test("a Jupyter interrupt stops tl.train at the next batch; the network keeps wh
 import * as tl from "transferlab";
 await tl.useBestBackend({ quiet: true, prefer: "wasm" });
 const data = tl.loadMnist({ classes: [0, 1], perClass: 200, testPerClass: 100, seed: 1 });
-const net = new tl.Network(tl.yosinskiSpec(2), 1);
+const net = new tl.deep.Network(tl.deep.yosinskiSpec(2), 1);
 const initial = Array.from(net.layers[5].variables[0].dataSync());
 const listeners = process.listenerCount("SIGINT");
 let batches = 0;
-let result: tl.TrainResult | undefined;`);
+let result: tl.deep.TrainResult | undefined;`);
     expect(setup.status).toBe("ok");
     // a training cell far too long to finish: interrupted (SIGINT to the kernel) after 4 s
     const cut = await client.execute(
-      "result = await tl.train(net, data.train, { epochs: 10000, batchSize: 32, stopOnSigint: true, onBatch: () => { batches++; } });",
+      "result = await tl.deep.train(net, data.train, { epochs: 10000, batchSize: 32, stopOnSigint: true, onBatch: () => { batches++; } });",
       { timeoutMs: 4000 });
     expect(cut.status).toBe("timeout");
     const after = await client.execute(`

@@ -48,6 +48,10 @@ describe("integrity on the exercises", () => {
           `import { ${name} as mine } from "transferlab";`,
           `const { ${name}: mine2 } = require("transferlab");`,
           `const lib2 = require("transferlab"); lib2.${name};`,
+          // through one of the library's namespaces (tl.instance.kmmObjective, …)
+          `tl.instance.${name};`,
+          `const part = tl.feature; part.${name};`,
+          `const { ${name}: mine3 } = tl.deep;`,
         ];
         for (const way of ways) {
           const found = checkIntegrity(withAnswer(nb, id, way));

@@ -13,7 +13,7 @@ export const ROOT = path.resolve(__dirname, "../..");
 export interface LectureRun {
   result: RunResult;
   nb: Notebook;
-  /** what the notebook wrote with tl.saveResults */
+  /** what the notebook wrote with tl.report.saveResults */
   saved: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
@@ -51,7 +51,7 @@ export function readings(nb: Notebook): string[] {
     .map((t) => (Array.isArray(t) ? t.join("") : t).replace(/\s+/g, " "));
 }
 
-/** A fraction as the readings print it with one decimal (tl.pct(v, 1) interpolated: 91 not 91.0). */
+/** A fraction as the readings print it with one decimal (tl.report.pct(v, 1) interpolated: 91 not 91.0). */
 export const pct1 = (v: number): string => String(+(100 * v).toFixed(1));
 
 /** plotly.js as show() inlines it, in bytes */

@@ -71,7 +71,7 @@ test("DDTL keeps bridge documents, drops unrelated ones, and beats direct transf
 describe("bad input names the argument", () => {
   test("TTL: negative features, no candidates, mismatched widths", async () => {
     await expect(new TTL().fit([[1, -1], [0, 1]], [0, 1], [[1, 1]], [[1, 0]])).rejects.toThrow(/Xs has a negative value \(-1\); TTL factorises non-negative data/);
-    await expect(new TTL().fit([[1, 1], [0, 1]], [0, 1], [], [[1, 0]])).rejects.toThrow(/candidates must be a matrix or a non-empty array/);
+    await expect(new TTL().fit([[1, 1], [0, 1]], [0, 1], [], [[1, 0]])).rejects.toThrow(/TTL\.fit: candidates \(the candidate intermediate domains\) must be a matrix or a non-empty array/);
     await expect(new TTL().fit([[1, 1], [0, 1]], [0, 1], [[1, 1, 1]], [[1, 0]])).rejects.toThrow(/candidates\[0\] has 3 features \(columns\) but Xs has 2/);
     expect(() => new TTL({ distance: "kl" as never })).toThrow(/option "distance" must be "mmd" or "proxyA"/);
   });

@@ -69,7 +69,7 @@ test("a target class unknown to the source gets a zero prior; shapes and options
   await expect(new ParameterTransfer().fit([[0, 1, 2]], [1], source)).rejects.toThrow(/the source model has 2 features × 2 classes but X has 3 features/);
   expect(() => new ParameterTransfer({ lamda: 1 } as never)).toThrow('ParameterTransfer: unknown option "lamda" (did you mean "lambda"?)');
   expect(() => new ParameterTransfer({ lambda: -1 })).toThrow('option "lambda" must be ≥ 0');
-  await expect(new ParameterTransfer().predict([[0, 1]])).rejects.toThrow("call fit(X, y, source) before predict");
+  await expect(new ParameterTransfer().predict([[0, 1]])).rejects.toThrow("ParameterTransfer.predict: call fit first");
   const yhat = await new ParameterTransfer().fitPredict([[0, 1], [1, 0], [1, 1], [0, 0]], [1, 2, 1, 2], [[0, 1], [1, 0]], [1, 2], [[0, 1]]);
   expect(yhat.length).toBe(1);
 });

@@ -61,7 +61,7 @@ test("options and inputs are checked", async () => {
   expect(() => new TransEMDT({ sideShare: 0.5 })).toThrow('option "sideShare" must be > 0.5');
   expect(() => new TransEMDT({ confidence: 2 })).toThrow('option "confidence" must be in [0, 1]');
   await expect(new TransEMDT().fit([[0, 1]], [0], [[0]])).rejects.toThrow("TransEMDT.fit: Xs has 2 features but Xt has 1");
-  await expect(new TransEMDT().predict([[0]])).rejects.toThrow("call fit(Xs, ys, Xt) before predict");
+  await expect(new TransEMDT().predict([[0]])).rejects.toThrow("TransEMDT.predict: call fit first");
 });
 
 test("targetTreeAccuracy: cross-validated, a tree on separable data is (nearly) perfect", () => {

@@ -37,7 +37,7 @@ test("exercises/05-relation-based: the instructor source runs green; the student
   const ex = await runExercise("05-relation-based", tmp, { timeoutSec: 300, allowErrors: true });
   expect(ex.instructor.status).toBe("ok");
   expect(gradedPoints(ex.source)).toEqual([4, 4]);
-  expect(JSON.stringify(ex.student)).not.toContain("tl.applyMapping(withConstant");
+  expect(JSON.stringify(ex.student)).not.toContain("tl.logic.applyMapping(withConstant");
   expect(ex.studentRun.errors.length).toBeGreaterThanOrEqual(2);
   expect(ex.studentRun.errors.map((e) => e.error).join("\n")).toContain("not implemented");
 }, 300000);

@@ -6,7 +6,8 @@ import * as tf from "@tensorflow/tfjs";
 import { useBestBackend } from "../../src/backend";
 import { LogisticRegression } from "../../src/classifiers";
 import { Random } from "../../src/random";
-import { SafeTransfer, TargetArm, stratifiedFolds } from "../../src/safe";
+import { SafeTransfer, TargetArm } from "../../src/safe";
+import { stratifiedFolds } from "../../src/safe/guard";
 import { labelledPerClass } from "../../src/splits";
 
 beforeAll(async () => {

@@ -7,9 +7,11 @@
  * `await new DAN({...}).fitPredict(Xs, ys, Xt)` → the target's labels in ys's own values.
  */
 import * as tf from "@tensorflow/tfjs";
+import { AdaptData, BaseAdapter, readAdaptData } from "../../adapter";
+import { requireTwoClasses } from "../../classifiers/classifier";
 import { Random } from "../../random";
 import { checkOptions, requireInteger, requirePositive } from "../../options";
-import { Labels, Matrix, disposeIfCreated, readFloat32, toLabelsAsync, toTensor2D } from "../../tensor";
+import { Labels, Matrix, assertFiniteAsync, disposeIfCreated, readFloat32, toLabelsAsync, toTensor2D } from "../../tensor";
 import { Network, mlpSpec } from "./network";
 import { featuresAt, train, type BatchInfo, type EpochStats } from "./train";
 import { InvalidOptionError, NotFittedError, ShapeMismatchError } from "../../errors";
@@ -93,7 +95,7 @@ export function layerActivations(net: Network, x: tf.Tensor): tf.Tensor[] {
   return out;
 }
 
-export abstract class DeepAdapter {
+export abstract class DeepAdapter extends BaseAdapter {
   /** the trained network (after fit) */
   net: Network | null = null;
   /** one entry per epoch */
@@ -102,6 +104,7 @@ export abstract class DeepAdapter {
   private classValues: Int32Array = new Int32Array(0);
 
   protected constructor(protected readonly name: string, common: typeof DEEP_ADAPT_DEFAULTS) {
+    super();
     requireInteger(name, "epochs", common.epochs, 0);
     requireInteger(name, "batchSize", common.batchSize);
     requirePositive(name, "lr", common.lr);
@@ -123,15 +126,21 @@ export abstract class DeepAdapter {
   protected abstract adaptationLoss(batch: DomainBatch): { loss: tf.Scalar; extra: Record<string, tf.Scalar> } | null;
 
   /** Train on labelled (Xs, ys) and unlabelled Xt. */
-  async fit(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<this> {
+  async fit(data: AdaptData): Promise<this>;
+  async fit(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<this>;
+  async fit(...args: unknown[]): Promise<this> {
+    const { Xs, ys, Xt } = readAdaptData(`${this.name}.fit`, args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
+    return this.fitArrays(Xs, ys!, Xt);
+  }
+
+  private async fitArrays(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<this> {
     const S = toTensor2D(Xs, "Xs"), T = toTensor2D(Xt, "Xt");
     const sums: Record<string, tf.Scalar> = {};
     try {
       const labels = await toLabelsAsync(ys, "ys");
       if (labels.length !== S.shape[0]) throw new ShapeMismatchError(`${this.name}.fit: ys has ${labels.length} labels for ${S.shape[0]} samples in Xs`);
       if (S.shape[1] !== T.shape[1]) throw new ShapeMismatchError(`${this.name}.fit: Xs has ${S.shape[1]} features, Xt has ${T.shape[1]}`);
-      this.classValues = Int32Array.from(new Set(labels)).sort();
-      if (this.classValues.length < 2) throw new Error(`${this.name}.fit: ys must hold at least two classes, got only ${this.classValues[0]}`);
+      this.classValues = requireTwoClasses(labels, "ys", `${this.name}.fit`);
       const index = new Map(Array.from(this.classValues, (c, i) => [c, i]));
       this.dispose();
       const net = new Network(mlpSpec(S.shape[1], this.o.hidden, this.classValues.length), this.o.seed);
@@ -190,6 +199,7 @@ export abstract class DeepAdapter {
     const net = this.trained("predict");
     const Xt = toTensor2D(X);
     try {
+      await assertFiniteAsync(Xt, "X", `${this.name}.predict`); // a NaN row would still get a label
       return Int32Array.from(await net.predict(Xt), (i) => this.classValues[i]);
     } finally {
       disposeIfCreated(Xt, X);
@@ -197,9 +207,12 @@ export abstract class DeepAdapter {
   }
 
   /** Fit, then the target's predicted labels. */
-  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array> {
-    await this.fit(Xs, ys, Xt);
-    return this.predict(Xt);
+  async fitPredict(data: AdaptData): Promise<Int32Array>;
+  async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array>;
+  async fitPredict(...args: unknown[]): Promise<Int32Array> {
+    const { Xs, ys, Xt, test } = readAdaptData(`${this.name}.fitPredict`, args, ["Xs", "ys", "Xt", "test"], ["Xs", "ys", "Xt"]);
+    await this.fitArrays(Xs, ys!, Xt);
+    return this.predict(test ?? Xt);
   }
 
   /** The penultimate representation of X (n × last hidden width; the caller disposes it). */
@@ -213,13 +226,13 @@ export abstract class DeepAdapter {
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.net?.dispose();
     this.net = null;
   }
 
   protected trained(what: string): Network {
-    if (!this.net) throw new NotFittedError(`${this.name}.${what}: call fit(Xs, ys, Xt) first`);
+    if (!this.net) throw this.notFitted(what);
     return this.net;
   }
 }
