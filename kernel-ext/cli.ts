@@ -178,14 +178,18 @@ async function startCommand(args: string[]): Promise<number> {
   const dist = path.join(root, "dist");
   const notebooks = lectureNotebooks(root);
   const started = Date.now();
+  const { runSetting } = await import("./setting");
+  const setting = runSetting(); // TL_QUICK=1 with TL_FULL=1 is refused here, before any kernel starts
   console.log(`tlab start: executing ${notebooks.length} lecture notebooks into ${path.relative(process.cwd(), dist) || dist}/notebooks` +
-    (process.env.TL_QUICK === "1" ? " (TL_QUICK=1)" : process.env.TL_FULL === "1" ? " (TL_FULL=1)" : ""));
-  const results = await runAll(notebooks, { out: path.join(dist, "notebooks"), timeoutSec: parseTimeout(values.timeout) ?? 600, verbose: false });
+    (setting === "quick" ? " (TL_QUICK=1)" : setting === "full" ? " (TL_FULL=1: the papers' scale, an hour or more on 2 cores)" : ""));
+  // the full setting trains for longer than the default 10 minutes a notebook allows
+  const timeoutSec = parseTimeout(values.timeout) ?? (setting === "full" ? 3 * 3600 : 600);
+  const results = await runAll(notebooks, { out: path.join(dist, "notebooks"), timeoutSec, verbose: false });
   const summary = {
     date: new Date(started).toISOString(),
     seconds: (Date.now() - started) / 1000,
-    quick: process.env.TL_QUICK === "1",
-    full: process.env.TL_FULL === "1",
+    quick: setting === "quick",
+    full: setting === "full",
     notebooks: results.map((r) => ({
       name: path.basename(r.notebook, ".ipynb"),
       notebook: path.relative(root, r.notebook),

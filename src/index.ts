@@ -96,6 +96,9 @@ export { relationalTransferCurve } from "./relation/experiment";
 export type { RelationalCurve, RelationalFoldResult, RelationalExperimentOptions } from "./relation/experiment";
 export { SafeTransfer } from "./safe/guard";
 export type { TargetArm, SafeTransferCandidate, SafeTransferOptions, SafeTransferDecision, CandidateReport } from "./safe/guard";
+// the arms SafeTransfer compares (each owns its tensors), and the learners they train
+export { targetOnlyArm, pooledArm, trAdaBoostArm, logisticRegressionLearner, nearestNeighborLearner } from "./safe/arms";
+export type { RowLearner } from "./safe/arms";
 
 // metrics
 export { accuracy } from "./metrics/accuracy";

@@ -10,6 +10,7 @@ import { joinText } from "../notebook";
 import { readNotebook, writeFileAtomic } from "../notebook";
 import { nbgraderMeta } from "../export/editions";
 import { renderHandout } from "../export/handout";
+import { withEmbeddedCjkFont } from "../export/cjkfont";
 import { Gradebook, gradedNotebook, type GradeRow, type SubmissionRow } from "./gradebook";
 import { gradeId } from "./checksum";
 import { hasHiddenTests } from "./restore";
@@ -49,6 +50,20 @@ export function feedbackNotebook(graded: Notebook, sub: SubmissionRow, grades: G
   return { ...graded, cells, metadata: { ...graded.metadata } };
 }
 
+/**
+ * The feedback page of one graded notebook: the handout exporter's page, with the glyphs of its Chinese
+ * (the lecture's quotes, a student's comments) embedded as handouts carry them (cjkfont.ts), so that a page
+ * opened or printed on a machine without CJK fonts shows no empty boxes.
+ */
+export async function feedbackPage(graded: Notebook, sub: SubmissionRow, grades: GradeRow[]): Promise<string> {
+  const nb = feedbackNotebook(graded, sub, grades);
+  delete (nb.metadata as Record<string, unknown>).tlab_grade;
+  const when = sub.graded_at ? new Date(sub.graded_at).toISOString().slice(0, 16).replace("T", " ") + " UTC" : "";
+  const footer = `Feedback for ${sub.student} on ${sub.notebook}.ipynb: ${sub.score} of ${sub.max_score} points${when ? `, graded ${when}` : ""}. Hidden tests show their name and result, not their code.`;
+  const page = renderHandout(nb, { edition: "instructor", file: `${sub.notebook}.ipynb`, footer });
+  return (await withEmbeddedCjkFont(page.html)).html;
+}
+
 export async function feedback(gradebook: string, out: string): Promise<string[]> {
   const gb = new Gradebook(gradebook, { mustExist: true });
   const pages: string[] = [];
@@ -56,14 +71,10 @@ export async function feedback(gradebook: string, out: string): Promise<string[]
     for (const sub of gb.submissions()) {
       const file = gradedNotebook(gradebook, sub.student, sub.notebook);
       if (!fs.existsSync(file)) continue; // missing or invalid submissions: nothing ran, the export says why
-      const nb = feedbackNotebook(readNotebook(file), sub, gb.grades(sub.student, sub.notebook));
-      delete (nb.metadata as Record<string, unknown>).tlab_grade;
-      const when = sub.graded_at ? new Date(sub.graded_at).toISOString().slice(0, 16).replace("T", " ") + " UTC" : "";
-      const footer = `Feedback for ${sub.student} on ${sub.notebook}.ipynb: ${sub.score} of ${sub.max_score} points${when ? `, graded ${when}` : ""}. Hidden tests show their name and result, not their code.`;
-      const page = renderHandout(nb, { edition: "instructor", file: `${sub.notebook}.ipynb`, footer });
+      const html = await feedbackPage(readNotebook(file), sub, gb.grades(sub.student, sub.notebook));
       const target = path.join(out, sub.student, `${sub.notebook}.html`);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      writeFileAtomic(target, page.html);
+      writeFileAtomic(target, html);
       pages.push(target);
     }
   } finally {

@@ -11,6 +11,9 @@ import * as path from "path";
 import { chromium, Browser, Page } from "playwright-core";
 import { exportNotebooks, chromiumPath, ExportedHandout, EMBEDDED_CJK_FAMILY } from "../../kernel-ext/export";
 import { skipPeer } from "../helpers/peer";
+import { feedbackPage } from "../../kernel-ext/grade/feedback";
+import { readNotebook } from "../../kernel-ext/notebook";
+import type { SubmissionRow } from "../../kernel-ext/grade/gradebook";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CHROMIUM = chromiumPath();
@@ -145,6 +148,26 @@ describe("handouts in Chromium", () => {
     const html = fs.readFileSync(inline[0].file, "utf8");
     expect(html).not.toMatch(/<link rel="stylesheet"|<script[^>]+src=/);
     await check(inline[0].file, inline[0].figures, inline[0].formulas);
+  }, 60_000);
+
+  test("a feedback page carries the glyphs of its Chinese as handouts do, and Chromium draws them from it", async () => {
+    // exercise 07 quotes the lecture's section title in Chinese (深度网络的两种常用迁移方式)
+    const graded = readNotebook(path.join(ROOT, "notebooks", "exercises", "07-finetuning-vs-linear-probing.ipynb"));
+    const sub: SubmissionRow = { student: "s1", notebook: "07-finetuning-vs-linear-probing", status: "ok", score: 7, max_score: 10, source_hash: "", submission_hash: "",
+      message: "", tampering: "", seconds: 1, graded_at: "2026-12-05T12:00:00Z", integrity: "", sandbox: "on" };
+    const html = await feedbackPage(graded, sub, []);
+    expect(html).toContain(`font-family:"${EMBEDDED_CJK_FAMILY}"`);
+    expect(html).toContain(`U+${"深".codePointAt(0)!.toString(16)}`);
+    if (!CHROMIUM) return void skipPeer("feedback page in Chromium", "no Chromium or Chrome (Debian: apt-get install chromium)");
+    const file = path.join(dir, "feedback.html");
+    fs.writeFileSync(file, html);
+    const page = await browser!.newPage();
+    await page.goto(`file://${file}`, { waitUntil: "load" });
+    const cjk = await cjkFonts(page);
+    expect(cjk.characters).toContain("深");
+    expect(cjk.checked).toBe(true);
+    expect(cjk.elsewhere).toEqual([]);
+    await page.close();
   }, 60_000);
 
   test("the index links every handout with its title and run status", async () => {

@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { expectReleasable, figures, readings, runExercise, runLecture } from "../helpers/notebooks";
 import { gainedLost } from "../../src/report";
+import { readNotebook } from "../../kernel-ext/notebook";
 
 const NAME = "07-finetuning-vs-linear-probing";
 let tmp: string;
@@ -79,7 +80,25 @@ test("07: LP keeps the features, FT moves them and wins in distribution, LP-FT m
   expect(figures(nb).length).toBeGreaterThanOrEqual(7);
 }, 300_000);
 
-test("exercise 07: the instructor source runs green; the student edition stops at task 1", async () => {
+test("exercise 07: the instructor source runs green; the student edition stops at task 1; the graded FT-vs-LP comparison reads its own run", async () => {
   const run = await runExercise(NAME, tmp, { timeoutSec: 180 });
-  expectReleasable(run, { points: [2, 3, 2], solution: "reinitFrom(net.depth - 1, seed)", firstTask: "test_linear_probe" });
+  expectReleasable(run, { points: [2, 3, 2, 3], solution: "reinitFrom(net.depth - 1, seed)", firstTask: "test_linear_probe" });
+  expect(JSON.stringify(run.student)).not.toContain("net.freeze(0)");
+  // task 4's table (LP first, then FT) and the reading under it, in the words and numbers of this run
+  const executed = readNotebook(run.instructor.output);
+  const rows = executed.cells.flatMap((c) => (c.cell_type === "code" ? c.outputs : []))
+    .map((o) => String((o as { data?: Record<string, unknown> }).data?.["text/plain"] ?? ""))
+    .find((t) => t.includes("trainable parameters"));
+  expect(rows).toBeDefined();
+  const nums = (method: string) => {
+    // the table's text: index, method, trainable parameters, ID (%), OOD (%) in aligned columns
+    const cells = rows!.split("\n").map((l) => l.trim().split(/\s+/)).find((t) => t[1] === method)!;
+    return { trainable: +cells[2], id: +cells[3], ood: +cells[4] };
+  };
+  const lp = nums("LP"), ft = nums("FT");
+  expect(lp.trainable).toBeLessThan(ft.trainable);
+  const text = readings(executed).join("\n");
+  expect(text).toContain(`In distribution FT ${ft.id > lp.id ? "beats" : "does not beat"} LP (${ft.id} % against ${lp.id} %: FT ${gainedLost(ft.id - lp.id)})`);
+  expect(text).toContain(`out of distribution LP ${lp.ood > ft.ood ? "beats" : "does not beat"} FT (${lp.ood} % against ${ft.ood} %`);
+  expect(text).toContain(`LP trained ${lp.trainable} parameters, FT ${ft.trainable}`);
 }, 300_000);

@@ -49,6 +49,17 @@ test("03-feature-based: the reference accuracies reproduced, MMD shrinks, JDA pe
   expect(text).toContain(`TJM averages ${avg.TJM} % against TCA's ${avg.TCA} % (linear kernel) — it **${avg.TJM > avg.TCA ? "is" : "is not"}** ahead here`);
   expect(text).toContain(gainedLost(avg.TJM - avg["kernel TCA (TJM round 1)"]));
   for (const r of rows) expect(r.TJM).toBeGreaterThan(20); // TJM really ran on every pair
+  // heterogeneous transfer: USPS as 32 ink profiles, MNIST as 256 pixels; with 0 target labels the translated source
+  // classifier is far above chance (10 %), below the homogeneous reference, and the reading says so in this run's numbers
+  const h = saved.heterogeneous;
+  expect(h.translated).toBeGreaterThan(0.3);
+  expect(h.translated).toBeLessThan(h.homogeneous);
+  expect(h.targetOnly[2]).toBeGreaterThan(h.targetOnly[0]);
+  const p2 = (v: number) => String(+(100 * v).toFixed(2));
+  expect(text).toContain(`the translated source classifier gets ${p2(h.translated)} % of the 1800 USPS digits right`);
+  const won = h.budgets.filter((_: number, i: number) => h.translated > h.targetOnly[i]);
+  expect(text).toContain(`It ${won.length ? "**beats**" : "**does not beat**"} target-only learning on the profiles`);
+  expect(text).toContain(`the translation ${gainedLost(100 * (h.translated - h.homogeneous), 2)}`);
   expect(figures(nb).length).toBeGreaterThanOrEqual(12);
 }, 300_000);
 

@@ -59,6 +59,14 @@ test("02-instance-based: KMM repairs the biased fit, TrAdaBoost fades misleading
   // the drift: TrAdaBoost's source share falls over the rounds, the dynamic update keeps more of it
   expect(saved.drift.plainEnd).toBeLessThan(saved.drift.shareStart);
   expect(saved.drift.dynamicEnd).toBeGreaterThan(saved.drift.plainEnd);
+  // … and its reading is a computed markdown output (not console.log) in this run's words and numbers
+  const pct2 = (v: number) => String(+(100 * v).toFixed(2));
+  const acc = saved.drift.accuracy;
+  expect(text).toContain(`ends round 20 at ${pct1(saved.drift.plainEnd)} % (${(saved.drift.plainEnd / saved.drift.shareStart).toFixed(2)}× its start): the drift`);
+  expect(text).toContain(`DynamicTrAdaBoost (${pct2(acc.dynamic)} %) ${acc.dynamic > acc.plain ? "beats" : "does not beat"} TrAdaBoost (${pct2(acc.plain)} %)`);
+  expect(text).toContain(acc.pooled > acc.target ? "the source **helps** on this pair" : "the source **does not help**");
+  const printed = nb.cells.flatMap((c) => (c.cell_type === "code" ? c.outputs : [])).filter((o) => o.output_type === "stream");
+  expect(JSON.stringify(printed)).not.toContain("the drift");
   expect(figures(nb).length).toBe(14);
 });
 

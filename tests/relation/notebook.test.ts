@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { figures, gradedPoints, runExercise, runLecture } from "../helpers/notebooks";
+import { figures, gradedPoints, readings, runExercise, runLecture } from "../helpers/notebooks";
 
 let tmp: string;
 
@@ -31,6 +31,15 @@ test("05-relation-based: the learned rules, the natural mappings both ways, and 
   for (let i = 0; i < 3; i++) expect(toImdb.transfer.aucPR[i]).toBeGreaterThanOrEqual(toImdb.targetOnly.aucPR[i] - 0.01);
   expect(toImdb.transfer.aucPR[1]).toBeGreaterThan(0.95);
   expect(figures(nb).length).toBeGreaterThanOrEqual(2);
+  // the reading is this run's: per direction, where transfer is ahead, and the numbers at the largest size
+  const text = readings(nb).join(" ");
+  for (const c of [toUw, toImdb]) {
+    const ahead = c.sizes.filter((_: number, i: number) => c.transfer.aucPR[i] > c.targetOnly.aucPR[i]).length;
+    const words = ahead === c.sizes.length ? "**better** than target-only at every size" : ahead === 0 ? "**no better** than target-only at any size" : "better than target-only at ";
+    expect(text).toContain(`**${c.direction}**: transfer ranks the held-out pairs ${words}`);
+    const last = c.sizes.length - 1, r3 = (v: number) => String(+v.toFixed(3));
+    expect(text).toContain(`with ${c.sizes[last]} blocks ${r3(c.transfer.aucPR[last])} against ${r3(c.targetOnly.aucPR[last])}`);
+  }
 }, 300000);
 
 test("exercises/05-relation-based: the instructor source runs green; the student edition stops at the stubs", async () => {
