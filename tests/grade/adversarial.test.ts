@@ -170,8 +170,9 @@ describe("autograde: adversarial submissions", () => {
     for (const p of [sourceFile, path.join(subs, "right", "squares.ipynb"), os.homedir(), path.resolve(__dirname, "..", "..", "notebooks")]) {
       expect(graded).toContain(`denied ${p} ENOENT`);
     }
-    // its parent folder holds its own working and socket folders, none of another kernel's
-    const parent = /"(ipc-\w+ )?student-\w+\\n"/.exec(graded);
+    // its parent folder holds its own working and socket folders, none of another kernel's, and the run's
+    // V8 code cache (read-only: compiled library code, grade/warmcache.ts)
+    const parent = /"(ipc-\w+ )?student-\w+( v8cache-\w+)?\\n"/.exec(graded);
     expect(parent).not.toBeNull();
     expect(graded).not.toContain("BEGIN SOLUTION");
     expect(get("read-source").score).toBe(5);
