@@ -33,6 +33,7 @@ const { autograde } = lib("grade/autograde") as typeof import("../kernel-ext/gra
 const { releaseEdition } = lib("grade/assign") as typeof import("../kernel-ext/grade/assign");
 const { gradeId, isGrade, isSolution, points } = lib("grade/checksum") as typeof import("../kernel-ext/grade/checksum");
 const { restoreCells } = lib("grade/restore") as typeof import("../kernel-ext/grade/restore");
+const { isGuard } = lib("grade/guard") as typeof import("../kernel-ext/grade/guard");
 const { lastValue } = lib("grade/score") as typeof import("../kernel-ext/grade/score");
 const { tslabKernelArgv } = lib("kernel/tslab") as typeof import("../kernel-ext/kernel/tslab");
 const { createSandbox, isolation } = lib("grade/sandbox") as typeof import("../kernel-ext/grade/sandbox");
@@ -111,7 +112,8 @@ function nbgraderScores(nb: Notebook): { scores: Record<string, number>; stderr:
     if (cell.cell_type !== "code" || !isGrade(cell) || isSolution(cell)) continue;
     const err = cell.outputs.find((o) => o.output_type === "stream" && o.name === "stderr");
     if (err) stderr[gradeId(cell)] = joinText((err as { text: string | string[] }).text).split("\n")[0];
-    const failed = Boolean(err) || cell.outputs.some((o) => o.output_type === "error");
+    // a cell the kernel never ran (it died before) has no outputs and no count: no credit
+    const failed = Boolean(err) || cell.outputs.some((o) => o.output_type === "error") || (cell as { execution_count?: number | null }).execution_count == null;
     const v = lastValue(cell);
     scores[gradeId(cell)] = failed ? 0 : v !== undefined && v >= 0 && v <= points(cell) ? v : points(cell);
   }
@@ -183,7 +185,8 @@ async function main(): Promise<void> {
     const theirs: Record<string, ReturnType<typeof nbgraderScores>> = {};
     for (const student of Object.keys(kinds)) {
       const restored = restoreCells(source, readNotebook(path.join(subs, student, `${name}.ipynb`)), sourceFile).notebook;
-      restored.cells = restored.cells.filter((c: Cell) => !(c.metadata.tags as string[] | undefined)?.includes("tlab-grade-prelude"));
+      // our guard cells need our kernel's prelude: plain tslab runs the cells as nbgrader restores them
+      restored.cells = restored.cells.filter((c: Cell) => !isGuard(c));
       const file = path.join(base, `${student}.ipynb`);
       writeNotebookAtomic(file, restored);
       spawnSync(jupyter, ["nbconvert", "--to", "notebook", "--execute", "--allow-errors", "--ExecutePreprocessor.kernel_name=tslab-bench", "--ExecutePreprocessor.timeout=120", "--inplace", file], {
