@@ -21,26 +21,13 @@ import { joinText } from "../notebook";
 import { gradeId, isGrade, isLocked, isSolution } from "./checksum";
 import type { Tampering } from "./restore";
 import { topLevelNames } from "./tsnames";
+import { importedPackages } from "./imports";
 
 export const GUARD_TAG = "tlab-grade-guard";
 const GUARD_OK = "tlab guard: ok";
 const CANARY = "tlab canary: this assertion must fail";
 const KEY = "__tlab_guard";
 
-/** Module specifiers a notebook's code imports or requires (bare names only: "transferlab", not "./x"). */
-export function importedPackages(nb: Notebook): string[] {
-  const found = new Set<string>();
-  for (const c of nb.cells) {
-    if (c.cell_type !== "code") continue;
-    for (const m of joinText(c.source).matchAll(/(?:from\s+|require\(\s*|import\(\s*|import\s+)["']([^"'./][^"']*)["']/g)) {
-      const spec = m[1].startsWith("node:") ? m[1].slice(5) : m[1];
-      // the package, not a subpath ("transferlab/plot" → "transferlab", "@scope/pkg/x" → "@scope/pkg")
-      const parts = spec.split("/");
-      found.add(spec.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]);
-    }
-  }
-  return [...found].sort();
-}
 
 /**
  * The libraries to freeze: the notebook's own packages. Not node's built-in modules (tests never replace
