@@ -147,8 +147,11 @@ export class KernelServer {
     this.workerStopped = new Int32Array(stopped);
     const data: ControlData = { connection: this.info, session: this.session, kernelInfo: kernelInfo(), stopped };
     this.worker = new Worker(path.join(__dirname, "control.js"), { workerData: data });
-    // however the process ends (shutdown, a cell's process.exit), the worker closes its sockets first
-    process.on("exit", () => this.stopWorkerSync());
+    // however the process ends (shutdown, a cell's process.exit), every socket is closed while JS can still run
+    process.on("exit", () => {
+      this.stopWorkerSync();
+      this.closeSocketsSync();
+    });
     this.worker.on("message", (m: { type: string; restart?: boolean; parent?: Header }) => {
       if (m.type === "shutdown") void this.shutdown(Boolean(m.restart), m.parent ?? {});
       else if (m.type === "interrupt") this.interrupt();
@@ -550,13 +553,29 @@ export class KernelServer {
   }
 
   /**
-   * Make the control thread close its zeromq sockets, waiting for it (at most 2 s): a process that
-   * exits while a worker holds them aborts in zeromq's cleanup (SIGABRT instead of the exit code).
-   * Blocking is fine here: it runs on the way out, also from process.exit() in a cell.
+   * Close this thread's sockets on the way out. Left open, zeromq closes them in its own teardown, after Node
+   * stopped running JS: rejecting the read still pending on shell or stdin then throws a C++ Napi::Error and
+   * the process aborts (the likely cause of a SIGABRT seen once in CI after a cell's process.exit(3)). Queued
+   * iopub messages still go out within the linger.
+   */
+  private closeSocketsSync(): void {
+    for (const socket of [this.shell, this.stdin, this.iopubSocket]) {
+      try {
+        if (!socket.closed) socket.close();
+      } catch {
+        // already closed by shutdown
+      }
+    }
+  }
+
+  /**
+   * Make the control thread close its zeromq sockets, waiting for it (at most 5 s: the thread may be starved
+   * on a loaded machine): a process that exits while a worker holds them aborts in zeromq's cleanup (SIGABRT
+   * instead of the exit code). Blocking is fine here: it runs on the way out, also from process.exit() in a cell.
    */
   private stopWorkerSync(): void {
     if (!this.workerStopped || Atomics.load(this.workerStopped, 0) === 1) return;
     this.worker.postMessage({ type: "stop" });
-    Atomics.wait(this.workerStopped, 0, 0, 2000);
+    Atomics.wait(this.workerStopped, 0, 0, 5000);
   }
 }

@@ -105,18 +105,30 @@ beforeAll(async () => {
   why = await startCluster();
 }, 30_000);
 
-afterAll(() => {
+afterAll(async () => {
+  // the daemons write their state until they are gone: wait for them (and munged) before removing the folder
+  const exited = (d: ChildProcess) =>
+    d.exitCode !== null || d.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => d.once("exit", () => r()));
   for (const d of daemons) d.kill("SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(daemons.map(exited)), new Promise((r) => (timer = setTimeout(r, 15_000)))]);
+  clearTimeout(timer);
+  for (const d of daemons) if (d.exitCode === null && d.signalCode === null) d.kill("SIGKILL");
   const pid = path.join(tmp, "munge", "munged.pid");
   if (fs.existsSync(pid)) {
+    const munged = Number(fs.readFileSync(pid, "utf8").trim());
     try {
-      process.kill(Number(fs.readFileSync(pid, "utf8").trim()), "SIGTERM");
+      process.kill(munged, "SIGTERM");
+      for (let i = 0; i < 50; i++) {
+        process.kill(munged, 0); // throws once it is gone
+        await sleep(100);
+      }
     } catch {
-      /* already gone */
+      /* gone */
     }
   }
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+  fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+}, 30_000);
 
 const withoutTimes = (csv: string) => {
   const lines = csv.trimEnd().split("\n");
