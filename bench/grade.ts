@@ -41,6 +41,23 @@ const { sandboxArgv } = lib("grade/launcher") as typeof import("../kernel-ext/gr
 type LauncherConfig = import("../kernel-ext/grade/launcher").LauncherConfig;
 type SubmissionTimings = import("../kernel-ext/grade/autograde").SubmissionTimings;
 
+/**
+ * CPU time (user + system) of this process's children that have ended and were waited for, in ms, from
+ * /proc/self/stat (Node only reports its own): the kernels, their launchers and sandbox tools, the compile
+ * service. Undefined where there is no /proc.
+ */
+function childrenCpuMs(): number | undefined {
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from the 3rd on (the name may hold spaces)
+    const ticks = Number(fields[15 - 2]) + Number(fields[16 - 2]); // cutime, cstime (fields 16 and 17, 1-based)
+    const hz = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+    return (ticks / hz) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Median wall time of `runs` starts of argv, in ms. */
 function medianMs(argv: string[], runs: number): number {
   const times: number[] = [];
@@ -150,6 +167,7 @@ async function main(): Promise<void> {
     let t = Date.now();
     let stats = "";
     const timings: SubmissionTimings[] = [];
+    const cpu0 = { self: process.cpuUsage(), children: childrenCpuMs() };
     const ours = await autograde({
       onTimings: (x) => timings.push(x),
       sources: [sourceFile],
@@ -168,6 +186,15 @@ async function main(): Promise<void> {
       const mean = (k: keyof SubmissionTimings) => (timings.reduce((a, x) => a + x[k], 0) / timings.length).toFixed(0);
       const keys = Object.keys(timings[0]) as (keyof SubmissionTimings)[];
       console.log(`  a worker's wall time per submission, mean ms: ${keys.map((k) => `${k} ${mean(k)}`).join(", ")}`);
+    }
+    const self = process.cpuUsage(cpu0.self);
+    const children = childrenCpuMs();
+    if (children !== undefined && cpu0.children !== undefined) {
+      const perSub = (ms: number) => (ms / n).toFixed(0);
+      console.log(
+        `  CPU per submission: the grader ${perSub((self.user + self.system) / 1000)} ms (all its threads), the kernels, their ` +
+          `sandboxes and the compile service ${perSub(children - cpu0.children)} ms (${os.cpus().length} cores: at most ${(60000 * os.cpus().length / ((self.user + self.system) / 1000 / n + (children - cpu0.children) / n)).toFixed(0)} submissions/min)`,
+      );
     }
     if (oursOnly) return;
     if (!jupyter) {

@@ -6,7 +6,7 @@
  * `fitPredict(Xs, ys, XtLabelled, ytLabelled, XtTest)`, …) stay as overloads; both forms go through
  * `readAdaptData`, so they are checked alike.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf";
 import { InvalidOptionError, NotFittedError, TransferlabError } from "./errors";
 import { didYouMean } from "./options";
 import { Labels, Matrix } from "./tensor";

@@ -5,7 +5,7 @@
  * successful `require` proves nothing: the native backend counts only when `tf.getBackend()` says
  * "tensorflow" after loading it.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf";
 import "@tensorflow/tfjs-backend-wasm";
 
 import * as fs from "fs";

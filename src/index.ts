@@ -8,13 +8,25 @@
  * relational logic (`tl.logic`) and the notebooks' reporting helpers (`tl.report`) sit in namespaces. Nothing
  * internal (option checks, projections, limits) is exported.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tfc from "./tf";
+import type * as TF from "@tensorflow/tfjs";
+import { tfjsUnion } from "./tfjsUnion";
 
-/** TensorFlow.js itself, the same instance transferlab uses (one tfjs-core per process). */
-export { tf };
-export type Tensor = tf.Tensor;
-export type Tensor1D = tf.Tensor1D;
-export type Tensor2D = tf.Tensor2D;
+/**
+ * TensorFlow.js itself (the `@tensorflow/tfjs` package: ops, gradients, layers, models), on the tfjs-core
+ * instance transferlab uses. Loaded on first use: transferlab alone loads tfjs-core only (src/tf.ts says why).
+ */
+export declare const tf: typeof TF;
+const lazy = {
+  get tf(): typeof TF {
+    return tfjsUnion();
+  },
+};
+// (this getter's form is one Node's ES module loader recognises as a named export of a CommonJS module)
+Object.defineProperty(exports, "tf", { enumerable: true, get: function () { return lazy.tf; } });
+export type Tensor = tfc.Tensor;
+export type Tensor1D = tfc.Tensor1D;
+export type Tensor2D = tfc.Tensor2D;
 export type { Matrix, Labels } from "./tensor";
 
 // the runtime: backends, seeds, typed errors

@@ -5,7 +5,7 @@
  * work in the feature space directly, so the "kernel matrix" is the data matrix X itself (n × d instead of
  * n × n), which is what makes the primal form cheaper when d ≪ n.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf";
 import { checkOptions, requireInteger, requirePositive } from "./options";
 import { Random } from "./random";
 import { Matrix, disposeIfCreated, toTensor2D } from "./tensor";

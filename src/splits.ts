@@ -3,7 +3,7 @@
  * lecture (target-only vs source + a few target labels); row selection, stacking, and a label encoder for
  * string classes.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf";
 import { Random } from "./random";
 import { Labels, Matrix, toLabels, toTensor2D } from "./tensor";
 import { InvalidOptionError, NotFittedError, ShapeMismatchError, TransferlabError } from "./errors";

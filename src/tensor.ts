@@ -2,7 +2,7 @@
  * The two input shapes every method accepts (docs/design.md): a matrix is a tf.Tensor2D or number[][]
  * (rows are samples), labels are a tf.Tensor1D or any array-like of numbers.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf";
 import { ShapeMismatchError } from "./errors";
 
 export type Matrix = tf.Tensor2D | number[][];

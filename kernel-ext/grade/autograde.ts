@@ -230,7 +230,8 @@ export async function autograde(options: AutogradeOptions): Promise<GradedSubmis
   const needKernel = jobs.filter((j) => "file" in findSubmission(path.join(options.submissions, j.student), j.source.name)).length;
   // the service compiles ahead while the first kernels start; workers wait for it before their first submission
   const compiling = needKernel >= 2 && options.compileService !== false ? startCompileService(sources, modules, options) : undefined;
-  const kernelEnv: Record<string, string> = compiling ? { TLAB_LAZY_COMPILER: "1", TLAB_KERNEL_CACHE: compiling.v8Dir } : {};
+  // control on the kernel's main thread: we interrupt by signal and kill a kernel that does not shut down
+  const kernelEnv: Record<string, string> = { TLAB_CONTROL_THREAD: "0", ...(compiling ? { TLAB_LAZY_COMPILER: "1", TLAB_KERNEL_CACHE: compiling.v8Dir } : {}) };
   // (the code cache folder is bound read-only into each sandbox)
   const pool = new KernelPool({ sandbox: { wallSec, modules, memoryMb: options.memoryMb, env: kernelEnv, readOnly: compiling ? [compiling.v8Dir] : [] }, ahead: workers, total: needKernel });
   const ctx: Context = { gb, options, timeoutSec, pool, service: compiling?.service, sourceChanged: new Map() };

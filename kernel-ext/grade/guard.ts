@@ -62,7 +62,9 @@ const prelude = (libs: string[]): string => `// tlab grade: guards for the tests
       const m = cache[file];
       const ex = m.exports;
       if (ex && (typeof ex === "object" || typeof ex === "function")) {
-        for (const k of Object.keys(ex)) { try { freezeValue(ex[k]); } catch {} }
+        // data properties only: a getter (a re-export, or a package loaded on first use such as transferlab's
+        // tf) is not run here; what it returns is frozen as the data property of the module that defines it
+        for (const k of Object.keys(ex)) { try { const d = describe(ex, k); if (d && "value" in d) freezeValue(d.value); } catch {} }
         freezeValue(ex);
         freeze(ex);
       }

@@ -13,9 +13,8 @@ import { installModuleCodeCache } from "./v8cache";
 // a worker is an isolate of its own: zeromq and the protocol modules compile from the caches the main thread uses
 installModuleCodeCache();
 import { parentPort, workerData } from "worker_threads";
-import * as zmq from "zeromq";
-import { channelAddress, type ConnectionInfo } from "../run/connection";
-import { decode, encode, newMessage, type Message } from "../run/message";
+import type { ConnectionInfo } from "../run/connection";
+import { bindControl, type ControlChannel } from "./controlchannel";
 
 export interface ControlData {
   connection: ConnectionInfo;
@@ -38,14 +37,11 @@ const SHUTDOWN_GRACE_MS = 3000;
  */
 const EXITING_GRACE_MS = 20_000;
 
+/** The worker's side: the channel, with the failsafes a blocked main thread needs. */
 async function main(data: ControlData): Promise<void> {
-  const { connection, session } = data;
-  // linger: a reply sent just before the sockets close (shutdown_reply) still goes out
-  const control = new zmq.Router({ linger: 200 });
-  const hb = new zmq.Reply({ linger: 0 });
+  let channel: ControlChannel;
   try {
-    await control.bind(channelAddress(connection, "control"));
-    await hb.bind(channelAddress(connection, "hb"));
+    channel = await bindControl(data.connection, data.session, data.kernelInfo);
   } catch (e) {
     parentPort!.postMessage({ type: "failed", message: (e as Error).message });
     return;
@@ -62,62 +58,20 @@ async function main(data: ControlData): Promise<void> {
     }
     if (m.type !== "stop") return;
     clearTimeout(failsafe); // the main thread is on its way out
-    control.close();
-    hb.close();
+    channel.close();
     Atomics.store(stopped, 0, 1);
     Atomics.notify(stopped, 0);
     parentPort!.close();
   });
   parentPort!.postMessage({ type: "bound" });
-
-  void (async () => {
-    try {
-      for await (const frames of hb) await hb.send(frames);
-    } catch {
-      // closed
-    }
-  })();
-
-  let sending = Promise.resolve();
-  const reply = (req: Message, type: string, content: object) => {
-    const msg = newMessage(type, content, session, req.header);
-    msg.identities = req.identities;
-    sending = sending.then(() => control.send(encode(connection.key, msg))).catch(() => undefined);
-    return sending;
-  };
-
-  try {
-    for await (const frames of control) {
-      let req: Message;
-      try {
-        req = decode(connection.key, frames);
-      } catch {
-        continue; // unsigned or malformed: ignore, as the spec says
-      }
-      switch (req.header.msg_type) {
-        case "interrupt_request":
-          interrupt();
-          await reply(req, "interrupt_reply", { status: "ok" });
-          break;
-        case "kernel_info_request":
-          await reply(req, "kernel_info_reply", data.kernelInfo);
-          break;
-        case "shutdown_request": {
-          const restart = Boolean(req.content.restart);
-          await reply(req, "shutdown_reply", { status: "ok", restart });
-          parentPort!.postMessage({ type: "shutdown", restart, parent: req.header });
-          interrupt(); // a cell looping forever would keep the main thread from shutting down
-          failsafe = setTimeout(() => process.kill(process.pid, "SIGKILL"), SHUTDOWN_GRACE_MS);
-          break;
-        }
-        default:
-          // debug_request and others: this kernel does not implement them (debugger: false)
-          break;
-      }
-    }
-  } catch {
-    // closed
-  }
+  await channel.serve({
+    interrupt,
+    shutdown(restart, parent) {
+      parentPort!.postMessage({ type: "shutdown", restart, parent });
+      interrupt(); // a cell looping forever would keep the main thread from shutting down
+      failsafe = setTimeout(() => process.kill(process.pid, "SIGKILL"), SHUTDOWN_GRACE_MS);
+    },
+  });
 }
 
 function interrupt(): void {

@@ -17,6 +17,7 @@ import { channelAddress, type ConnectionInfo } from "../run/connection";
 import { decode, encode, newMessage, type Header, type Message } from "../run/message";
 import { Compiler } from "./compiler";
 import type { ControlData } from "./control";
+import { bindControl, type ControlChannel } from "./controlchannel";
 import { InterruptError, type KernelError } from "./errors";
 import { Executor, type Outcome } from "./executor";
 import { History, type HistoryRequest } from "./history";
@@ -77,8 +78,11 @@ export class KernelServer {
   private stdin!: zmq.Router;
   private iopubSocket!: zmq.Publisher;
   private iopub!: IOPub;
-  private worker!: Worker;
+  /** the control thread (an interactive kernel) */
+  private worker: Worker | undefined;
   private workerStopped: Int32Array | undefined;
+  /** the control channel when this thread serves it (TLAB_CONTROL_THREAD=0: a graded kernel) */
+  private control: ControlChannel | undefined;
   private compiler: Compiler | undefined;
   private executor: Executor | undefined;
   private ready: Promise<void> = Promise.resolve();
@@ -123,8 +127,13 @@ export class KernelServer {
       this.shell.bind(channelAddress(this.info, "shell")),
       this.stdin.bind(channelAddress(this.info, "stdin")),
       this.iopubSocket.bind(channelAddress(this.info, "iopub")),
-      this.startWorker(),
+      process.env.TLAB_CONTROL_THREAD === "0" ? this.serveControlHere() : this.startWorker(),
     ]);
+    // however the process ends (shutdown, a cell's process.exit), every socket is closed while JS can still run
+    process.on("exit", () => {
+      this.stopWorkerSync();
+      this.closeSocketsSync();
+    });
     this.startup.sockets = performance.now();
     this.iopub = new IOPub(this.iopubSocket, this.info.key, this.session, this.kernelId);
     void this.iopub.send("status", { execution_state: "starting" }, {});
@@ -142,29 +151,41 @@ export class KernelServer {
 
   // ---- start-up ----
 
+  /**
+   * Control and heartbeat on this thread. Only for a client that interrupts by signal and kills a kernel
+   * that does not shut down (the grader): a cell that blocks this thread also blocks its control requests.
+   */
+  private async serveControlHere(): Promise<void> {
+    try {
+      this.control = await bindControl(this.info, this.session, kernelInfo());
+    } catch (e) {
+      throw new Error(`cannot bind the control or heartbeat port: ${(e as Error).message}`);
+    }
+    void this.control.serve({
+      interrupt: () => this.interrupt(),
+      shutdown: (restart, parent) => void this.shutdown(restart, parent),
+    });
+  }
+
   private startWorker(): Promise<void> {
     const stopped = new SharedArrayBuffer(4);
     this.workerStopped = new Int32Array(stopped);
     const data: ControlData = { connection: this.info, session: this.session, kernelInfo: kernelInfo(), stopped };
-    this.worker = new Worker(path.join(__dirname, "control.js"), { workerData: data });
-    // however the process ends (shutdown, a cell's process.exit), every socket is closed while JS can still run
-    process.on("exit", () => {
-      this.stopWorkerSync();
-      this.closeSocketsSync();
-    });
-    this.worker.on("message", (m: { type: string; restart?: boolean; parent?: Header }) => {
+    const worker = new Worker(path.join(__dirname, "control.js"), { workerData: data });
+    this.worker = worker;
+    worker.on("message", (m: { type: string; restart?: boolean; parent?: Header }) => {
       if (m.type === "shutdown") void this.shutdown(Boolean(m.restart), m.parent ?? {});
       else if (m.type === "interrupt") this.interrupt();
     });
-    this.worker.on("error", (e) => this.log(`control thread failed: ${e.stack ?? e.message}`));
+    worker.on("error", (e) => this.log(`control thread failed: ${e.stack ?? e.message}`));
     return new Promise((resolve, reject) => {
       const onMessage = (m: { type: string; message?: string }) => {
         if (m.type === "bound") resolve();
         else if (m.type === "failed") reject(new Error(`cannot bind the control or heartbeat port: ${m.message}`));
         else return;
-        this.worker.off("message", onMessage);
+        worker.off("message", onMessage);
       };
-      this.worker.on("message", onMessage);
+      worker.on("message", onMessage);
     });
   }
 
@@ -538,7 +559,7 @@ export class KernelServer {
   private async shutdown(restart: boolean, parent: Partial<Header>): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
-    this.worker.postMessage({ type: "exiting" }); // we are free: the control thread's failsafe can wait longer
+    this.worker?.postMessage({ type: "exiting" }); // we are free: the control thread's failsafe can wait longer
     // (protocol 5.4 also broadcasts the reply, so every client learns of the shutdown)
     await this.iopub.send("shutdown_reply", { status: "ok", restart }, parent);
     try {
@@ -566,6 +587,7 @@ export class KernelServer {
         // already closed by shutdown
       }
     }
+    this.control?.close();
   }
 
   /**
@@ -574,7 +596,7 @@ export class KernelServer {
    * instead of the exit code). Blocking is fine here: it runs on the way out, also from process.exit() in a cell.
    */
   private stopWorkerSync(): void {
-    if (!this.workerStopped || Atomics.load(this.workerStopped, 0) === 1) return;
+    if (!this.worker || !this.workerStopped || Atomics.load(this.workerStopped, 0) === 1) return;
     this.worker.postMessage({ type: "stop" });
     Atomics.wait(this.workerStopped, 0, 0, 5000);
   }

@@ -1,5 +1,5 @@
 /** What every base learner offers, so that adaptation methods can take any of them (`learner` option). */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Labels, Matrix, toLabels } from "../tensor";
 import { InvalidOptionError, ShapeMismatchError } from "../errors";
 

@@ -3,7 +3,7 @@
  * TrAdaBoost in particular, whose whole mechanism is re-weighting the training samples round by round.
  * `DecisionStump` is the one-split tree of AdaBoost's papers.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { checkOptions, requireInteger } from "../options";
 import { Random } from "../random";
 import { Labels, Matrix, assertFinite, disposeIfCreated, toTensor2D, checkFinite } from "../tensor";

@@ -2,7 +2,7 @@
  * Prediction for a linear softmax model (W: features × classes, row-major; b per class), shared by
  * LogisticRegression and the model-based ParameterTransfer, which differ only in how W is learned.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Matrix, checkFinite, disposeIfCreated, toTensor2D } from "../tensor";
 
 export interface LinearSoftmax {

@@ -2,7 +2,7 @@
  * Multinomial (softmax) logistic regression with L2 regularisation and sample weights: the base learner of
  * KMM (importance-weighted) and the domain classifier of the proxy A-distance.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Labels, Matrix, assertFiniteAsync, disposeIfCreated, toTensor2D } from "../tensor";
 import { Classifier, checkLabelCount, checkSampleWeight, encodeLabels } from "./classifier";

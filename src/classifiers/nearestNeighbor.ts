@@ -1,7 +1,7 @@
 /**
  * The 1-nearest-neighbour classifier: the base learner of TCA, JDA, TJM and CORAL in their papers.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { checkOptions, requireInteger } from "../options";
 import { Labels, Matrix, checkFinite, disposeIfCreated, toLabelsAsync, toTensor2D } from "../tensor";
 import { Classifier, checkLabelCount } from "./classifier";

@@ -5,7 +5,7 @@
  * `require`. Without it, toDataFrame says how to install it.
  */
 import type { DataFrame } from "danfojs-node";
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "../tf";
 import { ShapeMismatchError } from "../errors";
 
 type Danfo = typeof import("danfojs-node");

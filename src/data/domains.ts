@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { checkCsvOptions, CsvOptions, parseCsv } from "./csv";
 
 export interface Domain {

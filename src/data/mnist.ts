@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Random } from "../random";
 import { dataDir } from "./domains";
 import { InvalidOptionError } from "../errors";

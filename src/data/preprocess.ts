@@ -7,7 +7,7 @@
  * unchanged, so float32 would have been acceptable; float64 costs nothing noticeable at these sizes (a few ms)
  * and keeps near-constant columns, where z-scoring divides by a tiny std, from amplifying float32 sums' error.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Matrix, toFloat64 } from "../tensor";
 
 // module-level aliases: inside a vm context (jest, notebook kernels) every lookup of the global Math is slow

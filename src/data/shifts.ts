@@ -4,7 +4,7 @@
  * shift (p(y|x) changes, p(x) fixed), and the rotated two-moons toy of domain adaptation papers.
  * Everything is seeded (`seed`, default 0): the same options give identical tensors.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Random } from "../random";
 
 export interface LabelledSet {

@@ -3,7 +3,7 @@
  * argument, the transformed domains after `fit`, the MMD between them, and `fitPredict` = adapt, then train
  * the base learner (1-NN by default, as the papers) on the transformed source and label the transformed target.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Classifier, LearnerOption, requireTwoClasses } from "../classifiers/classifier";
 import { OneNearestNeighbor } from "../classifiers/nearestNeighbor";
 import { mmd, MmdOptions } from "../metrics/mmd";

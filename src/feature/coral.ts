@@ -3,7 +3,7 @@
  * whiten the source features with their own covariance, re-colour them with the target's. No eigenproblem
  * to choose components from, no labels: the second-order statistics are matched exactly.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { AdaptData, isAdaptData, readAdaptData } from "../adapter";
 import { ShapeMismatchError } from "../errors";
 import { dense } from "../linalg/dense";

@@ -3,7 +3,7 @@
  * Distribution Adaptation", ICCV 2013): TCA's marginal MMD plus one class-conditional MMD per class, the
  * target's classes taken from pseudo-labels that the base learner refreshes every round.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { AdaptData, readAdaptData } from "../adapter";
 import { KernelKind, checkKernelKind } from "../kernels";
 import { checkOptions, requirePositive } from "../options";

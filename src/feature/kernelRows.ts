@@ -5,7 +5,7 @@
  * time. Here memory stays one n × n float32 matrix, and each product costs 2 n² per column.
  */
 import * as os from "os";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { KernelKind, kernelMatrix } from "../kernels";
 
 /** Bytes of one n × n float32 matrix. */

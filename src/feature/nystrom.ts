@@ -10,7 +10,7 @@
  * method on an r-dimensional problem (r ≤ m): memory O(n m), time O(n m² + m³). Ψ is computed as Φ V Σ
  * (G = V Σ² Vᵀ), which differs from Φ G^{1/2} by a rotation that the primal problem does not see.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { KernelKind, kernelMatrix } from "../kernels";
 import { dense } from "../linalg/dense";
 import { symmetricEigen } from "../linalg/symmetricEigen";

@@ -3,7 +3,7 @@
  * IEEE TNN 2011): a projection of both domains in which the MMD between them is small while the data keep
  * their variance — the lecture's feature-based method with MMD as the measure.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { AdaptData, isAdaptData, readAdaptData } from "../adapter";
 import { InvalidOptionError } from "../errors";
 import { KernelKind, checkKernelKind, kernelMatrix } from "../kernels";

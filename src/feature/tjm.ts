@@ -4,7 +4,7 @@
  * MMD matching plus an L2,1-norm on the source rows of the transformation, which drives the rows of
  * irrelevant source samples to zero, i.e. turns those samples down.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { AdaptData, readAdaptData } from "../adapter";
 import { KernelKind, checkKernelKind } from "../kernels";
 import { checkOptions, requirePositive } from "../options";

@@ -21,7 +21,7 @@
  * 2-norm (the reference normalises scipy's eigenvectors so), Z = Φ A, and each row of Z to unit length.
  */
 import { warnIfNotConverged } from "../errors";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { DenseMatrix, dense } from "../linalg/dense";
 import { generalizedEigs } from "../linalg/eigs";
 import { diagonalPlusLowRank } from "../linalg/spdFactor";

@@ -2,7 +2,7 @@
  * What the instance-based methods share: input checks that name the argument, and the `learner` option
  * (a base learner that must honour sample weights, since re-weighting samples is all these methods do).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Classifier } from "../classifiers/classifier";
 import { LogisticRegression } from "../classifiers/logisticRegression";
 import { OneNearestNeighbor } from "../classifiers/nearestNeighbor";

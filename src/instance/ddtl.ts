@@ -6,7 +6,8 @@
  * representation reconstructs well (and, for labelled source samples, classifies well; for intermediate ones,
  * classifies confidently) are kept, the others dropped, round by round.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
+import { needGradients } from "../tfjsUnion";
 import { AdaptData, BaseAdapter, matrixList, readAdaptData } from "../adapter";
 import { InvalidOptionError } from "../errors";
 import { checkOptions, requireInteger, requirePositive } from "../options";
@@ -241,6 +242,7 @@ export class DDTL extends BaseAdapter {
         glorot(rng, o.code, o.hidden), zeros(o.hidden), glorot(rng, o.hidden, d), zeros(d),
         glorot(rng, o.code, c), zeros(c),
       ];
+      needGradients();
       const optimizer = tf.train.adam(o.learningRate);
       let vS = new Uint8Array(nS).fill(1);
       let vI = new Uint8Array(nI).fill(o.select ? 0 : 1);

@@ -18,7 +18,7 @@
  * labelled target, unweighted) and the target-only learner, and keeps the best, as SafeTransfer chooses
  * between arms. With few labels the out-of-fold estimate is noisy, so the choice is reported (`selection`).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Classifier } from "../classifiers/classifier";
 import { accuracy } from "../metrics/accuracy";
 import { requireInteger } from "../options";

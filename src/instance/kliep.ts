@@ -5,7 +5,7 @@
  * KLIEP fits the density ratio w(x) = p_t(x)/p_s(x) itself, as a non-negative sum of Gaussian bumps on target
  * points, by maximising the target's log-likelihood under w·p_s.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { kernelMatrix, medianHeuristicGamma } from "../kernels";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Random } from "../random";

@@ -3,7 +3,7 @@
  * Unlabeled Data", NIPS 2007): weights β for the source samples such that the weighted source mean and the
  * target mean coincide in a kernel's feature space (RKHS), i.e. the weighted source matches the target in MMD.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Classifier } from "../classifiers/classifier";
 import { kernelMatrix, medianHeuristicGamma } from "../kernels";
 import { checkOptions, requireInteger, requirePositive } from "../options";

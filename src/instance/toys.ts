@@ -4,7 +4,7 @@
  * chain of word-count domains where the source and the target share no features at all (TTL, DDTL).
  * Everything is seeded.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Random } from "../random";
 

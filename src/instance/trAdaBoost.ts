@@ -4,7 +4,7 @@
  * AdaBoost) but a misclassified *source* sample loses weight — it is taken to come from a part of the source
  * that disagrees with the target, so its influence is boosted down round by round.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { AdaptData, BaseAdapter, readAdaptData } from "../adapter";
 import { requireTwoClasses } from "../classifiers/classifier";
 import { Classifier } from "../classifiers/classifier";

@@ -4,7 +4,7 @@
  * both, and let the labels travel source → intermediate → target through two coupled non-negative matrix
  * tri-factorisations.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { AdaptData, BaseAdapter, matrixList, readAdaptData } from "../adapter";
 import { checkOptions, requireInteger } from "../options";
 import { mmd } from "../metrics/mmd";

@@ -3,7 +3,7 @@
  * algebra (Cholesky factors, Rayleigh–Ritz problems, refinement). TF.js has no float64, so these live in
  * row-major Float64Arrays; the O(n³) products go to the TF backend in float32 instead (see topEigen.ts).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Matrix, toTensor2D } from "../tensor";
 
 /** A row-major float64 matrix: entry (i, j) is `data[i * cols + j]`. */

@@ -10,7 +10,7 @@
  * products, O(n²k) each).
  */
 import { SolverStatus, warnIfNotConverged } from "../errors";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { checkOptions, requireInteger } from "../options";
 import { Matrix } from "../tensor";
 import { cholesky, solveLower, solveLowerTransposed } from "./cholesky";

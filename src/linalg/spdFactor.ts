@@ -10,7 +10,7 @@
  * - `denseSpdFactor(B)`: a dense SPD matrix, by Cholesky in float64; the triangular solves run blocked
  *   on the TF backend (each block a float32 matMul).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { cholesky } from "./cholesky";
 import { DenseMatrix, dense } from "./dense";
 import { symmetricEigen } from "./symmetricEigen";

@@ -14,7 +14,7 @@
  * Newton–Schulz", SIAM J. Sci. Comput. 2014, applied to the square root). The ratio Y/Z = A/c is unchanged
  * by a common factor, so the limits are the same; for a condition number of 30 it takes 5 steps instead of 8.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Random } from "../random";
 import { dense } from "./dense";

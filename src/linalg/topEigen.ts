@@ -11,7 +11,7 @@
  * step) takes them further when a float64 product with C is available.
  */
 import { SolverStatus } from "../errors";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Random } from "../random";
 import { DenseMatrix, dense, hstack, orthonormalize64 } from "./dense";

@@ -1,5 +1,5 @@
 /** Classification accuracy. */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Labels } from "../tensor";
 import { ShapeMismatchError } from "../errors";
 

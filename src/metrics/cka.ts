@@ -3,7 +3,7 @@
  * Network Representations Revisited", ICML 2019) and the mean cosine drift of matched rows. Used to measure
  * how much fine-tuning distorts pretrained features (Kumar et al., ICLR 2022).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Matrix, disposeIfCreated, readFloat32, toTensor2D } from "../tensor";
 
 function checkPair(X: tf.Tensor2D, Y: tf.Tensor2D, fn: string): void {

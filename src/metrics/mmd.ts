@@ -2,7 +2,7 @@
  * Maximum Mean Discrepancy (Gretton et al., "A Kernel Two-Sample Test", JMLR 2012): the distance between the
  * kernel mean embeddings of two samples, the quantity TCA, JDA and DAN minimise.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { checkKernelKind, medianHeuristicGammaAsync } from "../kernels";
 import { checkOptions, requireInteger, requirePositive } from "../options";
 import { Matrix, disposeIfCreated, readFloat32, toTensor2D, assertFiniteAsync } from "../tensor";

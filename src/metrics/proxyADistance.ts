@@ -2,7 +2,7 @@
  * The proxy A-distance (Ben-David et al., "Analysis of Representations for Domain Adaptation", NIPS 2006):
  * how well a linear classifier tells source rows from target rows.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { LogisticRegression } from "../classifiers/logisticRegression";
 import { checkOptions, requireInteger } from "../options";
 import { Random } from "../random";

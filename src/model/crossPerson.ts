@@ -3,7 +3,7 @@
  * tree and a tree trained on the target's own labels (cross-validated: the upper bound no transfer can pass
  * without target labels) scored on the same target windows.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { HarData, splitByUser, usersWithAllActivities } from "../data/har";
 import { accuracy } from "../metrics/accuracy";
 import { Random } from "../random";

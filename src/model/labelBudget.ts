@@ -3,7 +3,7 @@
  * target-only (L2 logistic regression on the few labels), source-only (the source model as is), and the
  * source-prior model (`ParameterTransfer`). All three are tested on the same unlabelled rest of the target.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { LogisticRegression } from "../classifiers/logisticRegression";
 import { accuracy } from "../metrics/accuracy";
 import { checkOptions } from "../options";

@@ -12,7 +12,7 @@
  * parameters: the source's *parameters* are what is transferred. The intercepts are pulled too: left free,
  * they over-fit one labelled sample per class and undo what the prior keeps.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { AdaptData, BaseAdapter, isAdaptData, readAdaptData } from "../adapter";
 import { LogisticRegression } from "../classifiers/logisticRegression";
 import { encodeLabels, checkLabelCount } from "../classifiers/classifier";

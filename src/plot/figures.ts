@@ -2,7 +2,7 @@
  * Figure builders for the lecture's pictures: domains before and after adaptation, curves, bars, heat maps.
  * Each returns a plain Plotly spec (see spec.ts).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Matrix, Labels, assertFinite, assertFiniteAsync, readFloat32, toTensor2D, toLabels, toLabelsAsync } from "../tensor";
 import { checkOptions } from "../options";
 import { TransferlabError } from "../errors";

@@ -3,7 +3,7 @@
  * d×d covariance is formed with one tf.matMul (the O(n d²) part) and its top eigenvectors are found by
  * block power iteration in float64 JS (d ≤ a few thousand: cheap).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { Matrix, readFloat32, toTensor2D } from "../tensor";
 import { Random } from "../random";
 

@@ -6,7 +6,7 @@
  * bookkeeping; here every arm owns the tensors it makes and frees them before it returns, so a caller
  * disposes nothing.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../tf";
 import { LogisticRegression } from "../classifiers/logisticRegression";
 import { OneNearestNeighbor } from "../classifiers/nearestNeighbor";
 import { TrAdaBoost, type TrAdaBoostOptions } from "../instance/trAdaBoost";

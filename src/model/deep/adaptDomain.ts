@@ -6,7 +6,7 @@
  * baseline the methods must beat. The API is that of the lecture's other adapters:
  * `await new DAN({...}).fitPredict(Xs, ys, Xt)` → the target's labels in ys's own values.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../tf";
 import { AdaptData, BaseAdapter, readAdaptData } from "../../adapter";
 import { requireTwoClasses } from "../../classifiers/classifier";
 import { Random } from "../../random";

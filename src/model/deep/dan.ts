@@ -8,7 +8,7 @@
  * quadratic program each epoch), and the MMD is the quadratic-time biased estimate on each mini-batch (the
  * paper's linear-time one is noisier at our batch sizes).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../tf";
 import { checkOptions } from "../../options";
 import { DEEP_ADAPT_DEFAULTS, DeepAdaptOptions, DeepAdapter, DomainBatch, rampLambda } from "./adaptDomain";
 

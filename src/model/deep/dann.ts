@@ -9,7 +9,7 @@
  * Adam rescales the small reversed gradients of weights that only the target's inputs reach and collapsed it
  * even at λ = 0.1 — and with the schedule scaled to end at λ = 0.2 (`lambda: 0.2`); λ → 1 collapsed MNIST → USPS.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../tf";
 import { Random } from "../../random";
 import { checkOptions, requireInteger } from "../../options";
 import type { Network } from "./network";

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { createHash } from "crypto";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../tf";
 import { projectDir } from "../../data/domains";
 import { Network, type NetworkSpec } from "./network";
 

@@ -2,7 +2,7 @@
  * A deep network as an ordered list of layers, cut-able at every layer boundary: what Yosinski et al. (2014)
  * need to copy the first n layers of one network into another (AnB, BnB), freeze them or fine-tune them.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../tf";
 import { createLayer, layerSeed, type Layer, type LayerSpec } from "./layers";
 
 /** A network as plain JSON: input shape of one sample and the layers in order. */

@@ -4,7 +4,8 @@
  * of Jupyter: a notebook wires `onBatch` to kernel-ext's `progress`), and a clean stop at the next batch on
  * an AbortSignal, a `shouldStop` callback or SIGINT (a notebook interrupt), keeping what was trained so far.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../tf";
+import { needGradients } from "../../tfjsUnion";
 import { Random } from "../../random";
 import type { Network } from "./network";
 import { readFloat32 } from "../../tensor";
@@ -123,6 +124,7 @@ export function featuresAt(net: Network, X: tf.Tensor, n: number, batchSize = 25
 
 /** Train `net` in place on `data`. Resolves when done or stopped; nothing of the steps stays allocated. */
 export async function train(net: Network, data: LabelledImages, options: TrainOptions = {}): Promise<TrainResult> {
+  needGradients();
   for (const k of Object.keys(options)) if (!OPTIONS.includes(k)) throw new Error(`train: unknown option "${k}"; valid: ${OPTIONS.join(", ")}`);
   const epochs = options.epochs ?? 5, batchSize = options.batchSize ?? 64;
   const optName = options.optimizer ?? "adam";

@@ -3,7 +3,7 @@
  * networks?": for each cut n = 1 … L − 1, networks for task B whose first n layers come from base B (BnB) or
  * base A (AnB), frozen or fine-tuned (BnB+, AnB+), the remaining layers drawn afresh and trained on B.
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "../../tf";
 import { Network } from "./network";
 import { train, type LabelledImages, type TrainOptions } from "./train";
 import { transferNetwork } from "./transfer";
