@@ -162,7 +162,7 @@ const BUDGET = 40;
 /** The child. */
 function main(): void {
   const config = JSON.parse(fs.readFileSync(process.argv[2], "utf8")) as Config;
-  const compiler = new Compiler(config.cwd, cellOptions(loadTypeScript(), config.cwd).options);
+  const compiler = new Compiler(config.cwd, cellOptions(loadTypeScript(), config.cwd).options, "plain");
   const { getCodeMetadata } = require("tslab/dist/metadata") as typeof import("tslab/dist/metadata");
   /** every declarations text this service produced, by hash: the states a kernel can be in */
   const decls = new Map<string, string>([[EMPTY_DECL_HASH, ""]]);

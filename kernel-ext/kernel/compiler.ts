@@ -22,6 +22,7 @@ import * as path from "path";
 import type * as TS from "@tslab/typescript-for-tslab";
 import type { CompletionInfo, Converter, ConvertResult, Diagnostic, SideOutput } from "tslab/dist/converter";
 import { BuildOutputs, packageJsonForChecker } from "./resolve";
+import { plainBuilderFactory } from "./plainbuilder";
 import { loadTypeScript, tslabDir, type TypeScript } from "./typescript";
 
 type ConverterModule = typeof import("tslab/dist/converter");
@@ -64,6 +65,8 @@ export class Compiler {
   constructor(
     readonly cwd: string,
     options: TS.CompilerOptions,
+    /** "plain": no builder state between cells (plainbuilder.ts; the grader's compile service) */
+    private readonly builder: "semantic" | "plain" = "semantic",
   ) {
     const ts = (this.ts = loadTypeScript());
     this.builds = new BuildOutputs(ts);
@@ -187,6 +190,7 @@ export class Compiler {
           system,
           ...rest,
         );
+        if (this.builder === "plain") host.createProgram = plainBuilderFactory(ts);
         let after: ((b: TS.EmitAndSemanticDiagnosticsBuilderProgram) => void) | undefined;
         Object.defineProperty(host, "afterProgramCreate", {
           configurable: true,

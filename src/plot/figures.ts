@@ -37,6 +37,17 @@ export const SCATTER_DEFAULTS: ScatterOptions = {
 /** The keys `histogramByDomain` takes. */
 export const HISTOGRAM_DEFAULTS: HistogramOptions = { title: undefined, xTitle: undefined, bins: 30, names: undefined };
 
+/**
+ * Throw naming the figure, the values and the index of the first value that is not a finite number: JSON
+ * writes NaN and ±Infinity as null, which a figure would draw as a silent gap.
+ */
+function requireFinite(figure: string, what: string, values: ArrayLike<number | string>): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === "number" && !Number.isFinite(v)) throw new TransferlabError(`${figure}: ${what}[${i}] = ${v} is not finite`);
+  }
+}
+
 /** Marker diameters for `values`: area ∝ value, 2 px at 0, 18 px at the largest value. */
 function markerSizes(values: ArrayLike<number>, rows: number, name: string): number[] {
   if (values.length !== rows) throw new Error(`scatter2d: ${name} has ${values.length} values for ${rows} rows; give one per row`);
@@ -276,7 +287,9 @@ export function barChart(categories: string[], values: number[] | Record<string,
     if (ys.length !== categories.length) {
       throw new Error(`barChart: series "${name}" has ${ys.length} values for ${categories.length} categories`);
     }
+    requireFinite("barChart", `series "${name}"`, ys);
     const err = options.errors ? (Array.isArray(options.errors[0]) ? (options.errors as number[][])[i] : (options.errors as number[])) : undefined;
+    if (err) requireFinite("barChart", `errors of "${name}"`, err);
     return {
       type: "bar",
       name,
@@ -307,8 +320,11 @@ export interface LineSeries {
 
 /** Curves over a shared x axis (accuracy vs labels, vs iteration, vs layer ...). */
 export function lineChart(x: (number | string)[], series: LineSeries[], options: { title?: string; xTitle?: string; yTitle?: string; xType?: "linear" | "log" | "category" } = {}): PlotSpec {
+  requireFinite("lineChart", "x", x);
   const data = series.map((s, i) => {
     if (s.y.length !== x.length) throw new Error(`lineChart: series "${s.name}" has ${s.y.length} points for ${x.length} x values`);
+    requireFinite("lineChart", `series "${s.name}"`, s.y);
+    if (s.error) requireFinite("lineChart", `error of "${s.name}"`, s.error);
     return {
       type: "scatter",
       mode: "lines+markers",
@@ -333,6 +349,7 @@ export function heatmap(z: number[][], rowNames: string[], colNames: string[], o
   if (z.length !== rowNames.length || z.some((r) => r.length !== colNames.length)) {
     throw new Error(`heatmap: z is ${z.length}×${z[0]?.length ?? 0}, names give ${rowNames.length}×${colNames.length}`);
   }
+  z.forEach((row, i) => requireFinite("heatmap", `z[${i}]`, row));
   const digits = options.digits ?? 3;
   return {
     data: [{

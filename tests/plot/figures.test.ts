@@ -68,4 +68,14 @@ describe("plot specs", () => {
     expect(fig.data[0].text).toEqual([["0.00", "0.50"], ["0.50", "0.00"]]);
     expect(() => heatmap([[1]], ["a", "b"], ["a"])).toThrow(/heatmap/);
   });
+
+  test("barChart, lineChart and heatmap refuse values that are not finite, naming the series and index", () => {
+    expect(() => barChart(["a", "b"], { ours: [1, NaN] })).toThrow(/barChart: series "ours"\[1\] = NaN is not finite/);
+    expect(() => barChart(["a"], [1], { errors: [Infinity] })).toThrow(/barChart: errors of "value"\[0\] = Infinity/);
+    expect(() => lineChart([1, 2], [{ name: "s", y: [1, -Infinity] }])).toThrow(/lineChart: series "s"\[1\] = -Infinity/);
+    expect(() => lineChart([1, NaN], [{ name: "s", y: [1, 2] }])).toThrow(/lineChart: x\[1\] = NaN/);
+    expect(() => lineChart(["a", "b"], [{ name: "s", y: [1, 2], error: [0, NaN] }])).toThrow(/error of "s"\[1\]/);
+    expect(() => heatmap([[0, 1], [NaN, 0]], ["a", "b"], ["a", "b"])).toThrow(/heatmap: z\[1\]\[0\] = NaN/);
+    expect(isPlotSpec(lineChart(["a", "b"], [{ name: "s", y: [1, 2] }]))).toBe(true);
+  });
 });
