@@ -121,20 +121,31 @@ function generate(source: Notebook, file: string, kind: Kind, signature?: string
 /**
  * nbgrader's rule on an nbconvert-executed notebook: an error output or any stderr fails the cell. `stderr`:
  * the test cells that wrote to stderr, with the first line written (our grader does not zero those).
+ * `completed`: nbconvert ran the notebook to its end (exit status 0). When it did not (the kernel died, a
+ * cell timed out) no test cell gets credit: which cells ran cannot be told from the file, since plain tslab
+ * leaves every execution_count null.
  */
-function nbgraderScores(nb: Notebook): { scores: Record<string, number>; stderr: Record<string, string> } {
+function nbgraderScores(nb: Notebook, completed: boolean): { scores: Record<string, number>; stderr: Record<string, string>; silentAfterError: Set<string> } {
   const scores: Record<string, number> = {};
   const stderr: Record<string, string> = {};
+  const silentAfterError = new Set<string>();
+  let previousFailed = false;
   for (const cell of nb.cells) {
-    if (cell.cell_type !== "code" || !isGrade(cell) || isSolution(cell)) continue;
+    if (cell.cell_type !== "code") continue;
+    const failedHere = cell.outputs.some((o) => o.output_type === "error" || (o.output_type === "stream" && o.name === "stderr"));
+    const afterError = previousFailed;
+    previousFailed ||= failedHere;
+    if (!isGrade(cell) || isSolution(cell)) continue;
+    // under nbconvert, plain tslab printed nothing for any cell after the first that failed (measured: the
+    // test of a stub after a failed test, which must throw, printed nothing): it ran none of them
+    if (afterError && cell.outputs.length === 0) silentAfterError.add(gradeId(cell));
     const err = cell.outputs.find((o) => o.output_type === "stream" && o.name === "stderr");
     if (err) stderr[gradeId(cell)] = joinText((err as { text: string | string[] }).text).split("\n")[0];
-    // a cell the kernel never ran (it died before) has no outputs and no count: no credit
-    const failed = Boolean(err) || cell.outputs.some((o) => o.output_type === "error") || (cell as { execution_count?: number | null }).execution_count == null;
+    const failed = !completed || Boolean(err) || cell.outputs.some((o) => o.output_type === "error");
     const v = lastValue(cell);
     scores[gradeId(cell)] = failed ? 0 : v !== undefined && v >= 0 && v <= points(cell) ? v : points(cell);
   }
-  return { scores, stderr };
+  return { scores, stderr, silentAfterError };
 }
 
 async function main(): Promise<void> {
@@ -216,11 +227,11 @@ async function main(): Promise<void> {
       restored.cells = restored.cells.filter((c: Cell) => !isGuard(c));
       const file = path.join(base, `${student}.ipynb`);
       writeNotebookAtomic(file, restored);
-      spawnSync(jupyter, ["nbconvert", "--to", "notebook", "--execute", "--allow-errors", "--ExecutePreprocessor.kernel_name=tslab-bench", "--ExecutePreprocessor.timeout=120", "--inplace", file], {
+      const run = spawnSync(jupyter, ["nbconvert", "--to", "notebook", "--execute", "--allow-errors", "--ExecutePreprocessor.kernel_name=tslab-bench", "--ExecutePreprocessor.timeout=120", "--inplace", file], {
         env: { ...process.env, JUPYTER_PATH: path.join(tmp, "jupyter") },
         stdio: "ignore",
       });
-      theirs[student] = nbgraderScores(readNotebook(file));
+      theirs[student] = nbgraderScores(readNotebook(file), run.status === 0);
     }
     const theirSec = (Date.now() - t) / 1000;
     console.log(`jupyter nbconvert --execute (tslab), one by one: ${theirSec.toFixed(1)} s, ${((n / theirSec) * 60).toFixed(1)} submissions/min`);
@@ -230,6 +241,7 @@ async function main(): Promise<void> {
     let compared = 0;
     let withStderr = 0;
     const differ: string[] = [];
+    const silent: string[] = [];
     const stderrSeen = new Set<string>();
     for (const r of ours) {
       const b = theirs[r.student];
@@ -242,10 +254,15 @@ async function main(): Promise<void> {
           continue;
         }
         compared++;
-        if (g.score !== b.scores[g.grade_id]) differ.push(`${r.student} (${kinds[r.student]}) ${g.grade_id}: ours ${g.score} vs ${b.scores[g.grade_id]}`);
+        if (g.score !== b.scores[g.grade_id] && b.silentAfterError.has(g.grade_id)) silent.push(`${r.student} (${kinds[r.student]}) ${g.grade_id}: ours ${g.score} vs ${b.scores[g.grade_id]}`);
+        else if (g.score !== b.scores[g.grade_id]) differ.push(`${r.student} (${kinds[r.student]}) ${g.grade_id}: ours ${g.score} vs ${b.scores[g.grade_id]}`);
       }
     }
-    console.log(`scores: ${compared - differ.length}/${compared} test cells identical; ${withStderr} not compared: they wrote to stderr under plain tslab (nbgrader zeroes those)`);
+    console.log(
+      `scores: ${compared - differ.length - silent.length}/${compared} test cells identical; ${silent.length} differ because plain tslab ran no code after ` +
+        `the first failed cell (nothing printed, so nbgrader's rule gives it full points; ours ran it and it failed); ` +
+        `${differ.length} differ otherwise; ${withStderr} not compared: they wrote to stderr under plain tslab (nbgrader zeroes those)`,
+    );
     for (const e of [...stderrSeen].slice(0, 3)) console.log(`  stderr under plain tslab: ${e}`);
     for (const d of differ.slice(0, 10)) console.log(`  differs: ${d}`);
   } finally {
