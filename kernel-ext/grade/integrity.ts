@@ -32,8 +32,11 @@ export type IntegrityMode = "zero" | "warn";
 
 const LIBRARY = /^transferlab(\/|$)/;
 
-/** The library's namespaces (src/index.ts): `tl.instance.kmmObjective` reaches a library function as `tl.kmmObjective` would. */
-const NAMESPACES = new Set(["linalg", "optim", "kernels", "feature", "instance", "model", "deep", "logic", "report"]);
+/**
+ * The library's namespaces (src/index.ts): `tl.instance.kmmObjective` reaches a library function as `tl.kmmObjective`
+ * would. tests/grade/integrity.test.ts checks the list against transferlab's own exports.
+ */
+export const NAMESPACES: ReadonlySet<string> = new Set(["linalg", "optim", "kernels", "feature", "instance", "model", "deep", "logic", "report"]);
 
 /** The library names a solution cell may not use (its metadata's tlab.forbid). */
 export function forbiddenNames(cell: Cell): string[] {

@@ -11,7 +11,8 @@ import { joinText } from "../../kernel-ext/notebook";
 import { releaseEdition } from "../../kernel-ext/grade/assign";
 import { autograde } from "../../kernel-ext/grade/autograde";
 import { gradeId, isSolution } from "../../kernel-ext/grade/checksum";
-import { checkIntegrity, forbiddenNames, testsOf } from "../../kernel-ext/grade/integrity";
+import { checkIntegrity, forbiddenNames, NAMESPACES, testsOf } from "../../kernel-ext/grade/integrity";
+import * as tl from "../../src";
 import { INSECURE, writeSubmission } from "./helpers";
 
 const DIR = path.resolve(__dirname, "..", "..", "notebooks", "exercises");
@@ -97,4 +98,14 @@ describe("no false flags on a real exercise", () => {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }, 240_000);
+});
+
+test("the namespaces the check follows are transferlab's own, no more and no fewer", () => {
+  // a namespace export (`export * as linalg`) is a module object; tf (TF.js, not ours) and option defaults are not
+  const own = Object.keys(tl).filter((k) => {
+    if (k === "tf") return false;
+    const v = (tl as unknown as Record<string, unknown>)[k];
+    return typeof v === "object" && v !== null && "__esModule" in v;
+  });
+  expect(own.sort()).toEqual([...NAMESPACES].sort());
 });
