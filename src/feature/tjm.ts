@@ -40,8 +40,8 @@ export class TJM extends FeatureAdapter {
   readonly options: typeof TJM_DEFAULTS;
   /** ‖aⁱ‖ of each source sample's row of A after the last round, divided by their mean (1 = average) */
   instanceWeights: Float64Array = new Float64Array(0);
-  /** target labels predicted after each round, filled by `fitPredict` (the paper's per-iteration accuracy) */
-  predictions: Int32Array[] = [];
+  /** target pseudo-labels after each round, filled by `fitPredict` (the paper's per-iteration accuracy; as JDA's) */
+  pseudoLabels: Int32Array[] = [];
 
   constructor(options?: TJMOptions) {
     super();
@@ -68,20 +68,20 @@ export class TJM extends FeatureAdapter {
     return this;
   }
 
-  /** fit, labelling the target after every round (kept in `predictions`); returns the last round's labels. */
+  /** fit, labelling the target after every round (kept in `pseudoLabels`); returns the last round's labels. */
   async fitPredict(data: AdaptData): Promise<Int32Array>;
   async fitPredict(Xs: Matrix, ys: Labels, Xt: Matrix): Promise<Int32Array>;
   async fitPredict(...args: unknown[]): Promise<Int32Array> {
     const { Xs, ys, Xt } = readAdaptData("TJM.fitPredict", args, ["Xs", "ys", "Xt"], ["Xs", "ys", "Xt"]);
     const { labels } = checkSourceLabels("TJM.fitPredict", ys!, rowCount(Xs, "Xs"));
     await this.run(Xs, Xt, labels);
-    return this.predictions[this.predictions.length - 1];
+    return this.pseudoLabels[this.pseudoLabels.length - 1];
   }
 
   /** Accuracy (0..1) of each round's predictions (after `fitPredict`) against the true target labels. */
   accuracyPerIteration(yt: Labels): number[] {
-    if (this.predictions.length === 0) throw this.notFitted("accuracyPerIteration", "fitPredict");
-    return this.predictions.map((p) => accuracy(p, yt));
+    if (this.pseudoLabels.length === 0) throw this.notFitted("accuracyPerIteration", "fitPredict");
+    return this.pseudoLabels.map((p) => accuracy(p, yt));
   }
 
   private async run(Xs: Matrix, Xt: Matrix, labels: Int32Array | null): Promise<void> {
@@ -104,7 +104,7 @@ export class TJM extends FeatureAdapter {
       const mmd = marginalMmd(ns, nt);
       const g = new Float64Array(n).fill(1);
       const rowNorms = new Float64Array(ns);
-      this.predictions = [];
+      this.pseudoLabels = [];
       let previous: tf.Tensor2D | undefined;
       try {
         for (let t = 0; t < iterations; t++) {
@@ -124,7 +124,7 @@ export class TJM extends FeatureAdapter {
           if (labels !== null) {
             const clf = makeLearner(learner);
             await clf.fit(Zs, labels);
-            this.predictions.push(await clf.predict(Zt));
+            this.pseudoLabels.push(await clf.predict(Zt));
           }
           await this.setResult(Zs, Zt);
         }

@@ -196,6 +196,9 @@ describe("the contract API", () => {
     expect(w.reduce((s, v) => s + v, 0) / w.length).toBeCloseTo(1, 6);
     expect(Math.min(...w)).toBeLessThan(0.5);
     expect(tjm.accuracyPerIteration(shift.target.y)).toHaveLength(5);
+    // every round's pseudo-labels, named as JDA's; the last are what fitPredict returned
+    expect(tjm.pseudoLabels).toHaveLength(5);
+    expect(Array.from(tjm.pseudoLabels[4])).toEqual(Array.from(yhat));
     tjm.dispose();
   });
 
