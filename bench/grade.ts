@@ -41,23 +41,6 @@ const { sandboxArgv } = lib("grade/launcher") as typeof import("../kernel-ext/gr
 type LauncherConfig = import("../kernel-ext/grade/launcher").LauncherConfig;
 type SubmissionTimings = import("../kernel-ext/grade/autograde").SubmissionTimings;
 
-/**
- * CPU time (user + system) of this process's children that have ended and were waited for, in ms, from
- * /proc/self/stat (Node only reports its own): the kernels, their launchers and sandbox tools, the compile
- * service. Undefined where there is no /proc.
- */
-function childrenCpuMs(): number | undefined {
-  try {
-    const stat = fs.readFileSync("/proc/self/stat", "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from the 3rd on (the name may hold spaces)
-    const ticks = Number(fields[15 - 2]) + Number(fields[16 - 2]); // cutime, cstime (fields 16 and 17, 1-based)
-    const hz = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
-    return (ticks / hz) * 1000;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Median wall time of `runs` starts of argv, in ms. */
 function medianMs(argv: string[], runs: number): number {
   const times: number[] = [];
@@ -129,21 +112,20 @@ function nbgraderScores(nb: Notebook, completed: boolean): { scores: Record<stri
   const scores: Record<string, number> = {};
   const stderr: Record<string, string> = {};
   const silentAfterError = new Set<string>();
-  let previousFailed = false;
+  let failedBefore = false;
   for (const cell of nb.cells) {
     if (cell.cell_type !== "code") continue;
     const failedHere = cell.outputs.some((o) => o.output_type === "error" || (o.output_type === "stream" && o.name === "stderr"));
-    const afterError = previousFailed;
-    previousFailed ||= failedHere;
+    const afterError = failedBefore;
+    failedBefore ||= failedHere;
     if (!isGrade(cell) || isSolution(cell)) continue;
     // under nbconvert, plain tslab printed nothing for any cell after the first that failed (measured: the
     // test of a stub after a failed test, which must throw, printed nothing): it ran none of them
     if (afterError && cell.outputs.length === 0) silentAfterError.add(gradeId(cell));
     const err = cell.outputs.find((o) => o.output_type === "stream" && o.name === "stderr");
     if (err) stderr[gradeId(cell)] = joinText((err as { text: string | string[] }).text).split("\n")[0];
-    const failed = !completed || Boolean(err) || cell.outputs.some((o) => o.output_type === "error");
     const v = lastValue(cell);
-    scores[gradeId(cell)] = failed ? 0 : v !== undefined && v >= 0 && v <= points(cell) ? v : points(cell);
+    scores[gradeId(cell)] = !completed || failedHere ? 0 : v !== undefined && v >= 0 && v <= points(cell) ? v : points(cell);
   }
   return { scores, stderr, silentAfterError };
 }
@@ -178,7 +160,9 @@ async function main(): Promise<void> {
     let t = Date.now();
     let stats = "";
     const timings: SubmissionTimings[] = [];
-    const cpu0 = { self: process.cpuUsage(), children: childrenCpuMs() };
+    // the children's CPU (kernels, launchers, sandbox tools, compile service) where /proc reports it
+    const procCpu = fs.existsSync("/proc/self/stat");
+    const cpu0 = { self: process.cpuUsage(), children: procCpu ? childrenCpuSec() * 1000 : undefined };
     const ours = await autograde({
       onTimings: (x) => timings.push(x),
       sources: [sourceFile],
@@ -199,7 +183,7 @@ async function main(): Promise<void> {
       console.log(`  a worker's wall time per submission, mean ms: ${keys.map((k) => `${k} ${mean(k)}`).join(", ")}`);
     }
     const self = process.cpuUsage(cpu0.self);
-    const children = childrenCpuMs();
+    const children = procCpu ? childrenCpuSec() * 1000 : undefined;
     if (children !== undefined && cpu0.children !== undefined) {
       const perSub = (ms: number) => (ms / n).toFixed(0);
       console.log(

@@ -38,13 +38,15 @@ export const SCATTER_DEFAULTS: ScatterOptions = {
 export const HISTOGRAM_DEFAULTS: HistogramOptions = { title: undefined, xTitle: undefined, bins: 30, names: undefined };
 
 /**
- * Throw naming the figure, the values and the index of the first value that is not a finite number: JSON
- * writes NaN and ±Infinity as null, which a figure would draw as a silent gap.
+ * Throw naming the figure, the values and the index of the first value that is not a finite number (a string
+ * is one where `strings` allows it, as category names): JSON writes NaN and ±Infinity as null, which a figure
+ * would draw as a silent gap.
  */
-function requireFinite(figure: string, what: string, values: ArrayLike<number | string>): void {
+function requireFinite(figure: string, what: string, values: ArrayLike<number | string>, strings = false): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (typeof v === "number" && !Number.isFinite(v)) throw new TransferlabError(`${figure}: ${what}[${i}] = ${v} is not finite`);
+    if (strings && typeof v === "string") continue;
+    if (!Number.isFinite(v)) throw new TransferlabError(`${figure}: ${what}[${i}] = ${v} is not finite`);
   }
 }
 
@@ -201,11 +203,8 @@ export interface HistogramOptions {
 /** Overlaid, normalised histograms of one feature (or any 1-D values) in source and target. */
 export function histogramByDomain(source: ArrayLike<number>, target: ArrayLike<number>, options: HistogramOptions = {}): PlotSpec {
   options = checkOptions("histogramByDomain", options, HISTOGRAM_DEFAULTS);
-  for (const [values, name] of [[source, "source"], [target, "target"]] as const) {
-    for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i])) throw new TransferlabError(`histogramByDomain: ${name}[${i}] = ${values[i]} is not finite`);
-    }
-  }
+  requireFinite("histogramByDomain", "source", source);
+  requireFinite("histogramByDomain", "target", target);
   const names = options.names ?? ["source", "target"];
   const all = [...Array.from(source), ...Array.from(target)];
   if (all.length === 0) throw new Error("histogramByDomain: both source and target are empty");
@@ -320,7 +319,7 @@ export interface LineSeries {
 
 /** Curves over a shared x axis (accuracy vs labels, vs iteration, vs layer ...). */
 export function lineChart(x: (number | string)[], series: LineSeries[], options: { title?: string; xTitle?: string; yTitle?: string; xType?: "linear" | "log" | "category" } = {}): PlotSpec {
-  requireFinite("lineChart", "x", x);
+  requireFinite("lineChart", "x", x, true);
   const data = series.map((s, i) => {
     if (s.y.length !== x.length) throw new Error(`lineChart: series "${s.name}" has ${s.y.length} points for ${x.length} x values`);
     requireFinite("lineChart", `series "${s.name}"`, s.y);
