@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     const timings: SubmissionTimings[] = [];
     // the children's CPU (kernels, launchers, sandbox tools, compile service) where /proc reports it
     const procCpu = fs.existsSync("/proc/self/stat");
-    const cpu0 = { self: process.cpuUsage(), children: procCpu ? childrenCpuSec() * 1000 : undefined };
+    const cpu0 = { self: process.cpuUsage(), children: procCpu ? childrenCpuSec() * 1000 : 0 };
     const ours = await autograde({
       onTimings: (x) => timings.push(x),
       sources: [sourceFile],
@@ -183,13 +183,15 @@ async function main(): Promise<void> {
       console.log(`  a worker's wall time per submission, mean ms: ${keys.map((k) => `${k} ${mean(k)}`).join(", ")}`);
     }
     const self = process.cpuUsage(cpu0.self);
-    const children = procCpu ? childrenCpuSec() * 1000 : undefined;
-    if (children !== undefined && cpu0.children !== undefined) {
-      const perSub = (ms: number) => (ms / n).toFixed(0);
+    const selfMs = (self.user + self.system) / 1000 / n;
+    if (procCpu) {
+      const childMs = (childrenCpuSec() * 1000 - cpu0.children) / n;
       console.log(
-        `  CPU per submission: the grader ${perSub((self.user + self.system) / 1000)} ms (all its threads), the kernels, their ` +
-          `sandboxes and the compile service ${perSub(children - cpu0.children)} ms (${os.cpus().length} cores: at most ${(60000 * os.cpus().length / ((self.user + self.system) / 1000 / n + (children - cpu0.children) / n)).toFixed(0)} submissions/min)`,
+        `  CPU per submission: the grader ${selfMs.toFixed(0)} ms (all its threads), the kernels, their sandboxes and the ` +
+          `compile service ${childMs.toFixed(0)} ms (${os.cpus().length} cores: at most ${((60000 * os.cpus().length) / (selfMs + childMs)).toFixed(0)} submissions/min)`,
       );
+    } else {
+      console.log(`  CPU per submission: the grader ${selfMs.toFixed(0)} ms; the kernels' SKIPPED (no /proc/self/stat to read their CPU time from)`);
     }
     if (oursOnly) return;
     if (!jupyter) {
